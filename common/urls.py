@@ -1,0 +1,13 @@
+"""Absolute links to shopper pages, for API representations and messages."""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def tracking_url(*, brand_slug: str, token: str) -> str:
+    """The branded tracking page a message or API representation links to."""
+    return absolute_url(reverse("tracking-page", kwargs={"brand_slug": brand_slug, "token": token}))
