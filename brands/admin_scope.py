@@ -1,0 +1,87 @@
+"""Brand scoping for the admin: staff see and choose only the rows of brands they belong to."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from brands.models import Brand
+from brands.selectors import brand_ids_for_user
+
+
+def brand_lookup(model: type[models.Model]) -> str | None:
+    """The ORM path from a model to its Brand, e.g. "brand" or "order__brand"; None if unscoped."""
+    if model is Brand:
+        return "id"
+    explicit = getattr(model, "BRAND_LOOKUP", None)
+    if explicit:
+        return f"{explicit}_id"
+    try:
+        field = model._meta.get_field("brand")
+    except Exception:
+        return None
+    return "brand_id" if field.is_relation else None
+
+
+def _is_relation(model: type[models.Model], path: str) -> bool:
+    try:
+        return bool(get_fields_from_path(model, path)[-1].is_relation)
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+
+
+def scope_to_user(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any]:
+    ids = brand_ids_for_user(user=request.user)
+    if ids is None:
+        return queryset
+    lookup = brand_lookup(queryset.model)
+    if lookup is None:
+        return queryset
+    return queryset.filter(**{f"{lookup}__in": ids})
+
+
+class BrandScopedMixin:
+    """Mix into ModelAdmin and inlines: queryset, foreign-key and many-to-many choices scoped."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scope_to_user(super().get_queryset(request), request)  # type: ignore[misc]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = scope_to_user(formfield.queryset, request)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = scope_to_user(formfield.queryset, request)
+        return formfield
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        # A plain related-field filter lists every row of the related table (every brand's name):
+        # offer only the values present in this user's scoped changelist.
+        scoped: list[Any] = []
+        for entry in super().get_list_filter(request):  # type: ignore[misc]
+            if isinstance(entry, str) and _is_relation(self.model, entry):  # type: ignore[attr-defined]
+                scoped.append((entry, admin.RelatedOnlyFieldListFilter))
+            else:
+                scoped.append(entry)
+        return scoped
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        # Autocomplete widgets query the related admin's search: keep that scoped too.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+        return scope_to_user(queryset, request), may_have_duplicates
+
+
+class BrandScopedAdmin(BrandScopedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    pass
+
+
+class BrandScopedTabularInline(BrandScopedMixin, admin.TabularInline):  # type: ignore[type-arg]
+    pass

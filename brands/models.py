@@ -1,0 +1,166 @@
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.locales import (
+    LOCALE_CHOICES,
+    validate_shopper_locale,
+    validate_timezone,
+)
+from common.phones import validate_e164
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))
+
+
+class FontFamily(models.TextChoices):
+    """System font stacks only: shopper pages load no third-party assets."""
+
+    SYSTEM = "system", "System UI"
+    HUMANIST = "humanist", "Humanist sans"
+    GEOMETRIC = "geometric", "Geometric sans"
+    SERIF = "serif", "Serif"
+    MONO = "mono", "Monospace"
+
+
+FONT_STACKS: dict[str, str] = {
+    FontFamily.SYSTEM: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    FontFamily.HUMANIST: 'Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", source-sans-pro, sans-serif',
+    FontFamily.GEOMETRIC: 'Avenir, Montserrat, Corbel, "URW Gothic", source-sans-pro, sans-serif',
+    FontFamily.SERIF: 'Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif',
+    FontFamily.MONO: 'ui-monospace, "Cascadia Code", "Source Code Pro", Menlo, Consolas, monospace',
+}
+
+
+def _default_locales() -> list[str]:
+    return ["en"]
+
+
+class Brand(models.Model):
+    """A tenant: one retailer's brand, with its look, languages and sender identities."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    logo = models.FileField(
+        upload_to="brands/logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
+    )
+    primary_colour = models.CharField(max_length=7, default="#1f3a5f", validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, default="#e07a1f", validators=[hex_colour])
+    font = models.CharField(max_length=20, choices=FontFamily.choices, default=FontFamily.SYSTEM)
+    support_email = models.EmailField(blank=True)
+    support_phone = models.CharField(max_length=20, blank=True, validators=[validate_e164])
+    default_locale = models.CharField(
+        max_length=5, choices=LOCALE_CHOICES, default="en", validators=[validate_shopper_locale]
+    )
+    enabled_locales = models.JSONField(
+        default=_default_locales, help_text=_('Languages shoppers may switch to, e.g. ["en", "ro"].')
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    sms_from_number = models.CharField(
+        max_length=20, blank=True, validators=[validate_e164], help_text=_("E.164 sender number.")
+    )
+    sms_messaging_service_sid = models.CharField(
+        max_length=34,
+        blank=True,
+        validators=[RegexValidator(r"^MG[0-9a-fA-F]{32}$", _("A Messaging Service SID starts with MG."))],
+        help_text=_("Used instead of the sender number when set."),
+    )
+    email_from_name = models.CharField(max_length=120, blank=True)
+    email_from_address = models.EmailField(blank=True)
+    custom_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        null=True,
+        unique=True,
+        help_text=_("A host such as track.example.com that serves this brand's pages."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def font_stack(self) -> str:
+        return FONT_STACKS.get(self.font, FONT_STACKS[FontFamily.SYSTEM])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        locales = self.enabled_locales
+        if not isinstance(locales, list) or not locales:
+            raise ValidationError({"enabled_locales": _("List at least one language.")})
+        for code in locales:
+            validate_shopper_locale(code)
+        if self.default_locale not in locales:
+            raise ValidationError({"default_locale": _("The default language must be enabled.")})
+        if self.custom_domain == "":
+            self.custom_domain = None
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    RETURNS_MANAGER = "returns_manager", _("Returns manager")
+    SUPPORT_AGENT = "support_agent", _("Support agent")
+
+
+class Membership(models.Model):
+    """Ties a staff user to a brand with a role; admin access is scoped by these rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "brand"], name="membership_unique_user_brand")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.brand} · {self.get_role_display()}"
+
+
+class Provider(models.TextChoices):
+    SHOPIFY = "shopify", "Shopify"
+    EASYPOST = "easypost", "EasyPost"
+    AFTERSHIP = "aftership", "AfterShip"
+    SHIPPO = "shippo", "Shippo"
+
+
+class IntegrationSecret(models.Model):
+    """The shared secret a provider signs this brand's webhooks with."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="integration_secrets")
+    provider = models.CharField(max_length=20, choices=Provider.choices)
+    secret = models.CharField(max_length=255)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["brand", "provider"], name="integration_secret_unique_provider")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} · {self.get_provider_display()}"
+
+
+class ApiKey(models.Model):
+    """A per-brand API key; only its SHA-256 is stored, the key itself is shown once."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.brand} · {self.prefix}…"
