@@ -1,0 +1,96 @@
+"""Test set-up: real Postgres and Redis, no network beyond loopback, factories as fixtures."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from postpurchase.celery import app as celery_app
+from scripts.check_services import unreachable
+from tests import factories
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, with a way out, when Postgres or Redis is not there."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    problem = unreachable(
+        database_url=os.environ.get("DATABASE_URL", ""), redis_url=os.environ.get("REDIS_URL", "")
+    )
+    if problem:
+        pytest.exit(problem, 3)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks(settings: Any) -> Iterator[None]:
+    """Each test gets its own Redis key space (rate limits never leak) and runs tasks in-process."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def postgres() -> None:
+    assert connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def brand(db: None) -> Any:
+    return factories.BrandFactory(slug="casa-verde", name="Casa Verde", default_locale="ro")
+
+
+@pytest.fixture
+def other_brand(db: None) -> Any:
+    return factories.BrandFactory(slug="northwind", name="Northwind Outfitters", default_locale="en")
+
+
+@pytest.fixture
+def customer(brand: Any) -> Any:
+    return factories.CustomerFactory(brand=brand, email="ioana@example.com", locale="ro")
+
+
+@pytest.fixture
+def order(brand: Any, customer: Any) -> Any:
+    order = factories.OrderFactory(brand=brand, customer=customer, number="1001")
+    factories.OrderLineFactory(order=order, quantity=2)
+    factories.OrderLineFactory(order=order, quantity=1)
+    return order
+
+
+@pytest.fixture
+def api_key(brand: Any) -> str:
+    from brands.services import api_key_create
+
+    return api_key_create(brand=brand).raw_key
+
+
+@pytest.fixture
+def api(client: Any, api_key: str) -> Any:
+    """A Django test client that sends this brand's API key."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_key}"
+    return client
+
+
+@pytest.fixture
+def staff_of(db: None) -> Any:
+    """Make a staff user of a brand with a role: staff_of(brand, "owner")."""
+    from brands.services import membership_grant
+
+    def make(brand: Any, role: str, username: str | None = None) -> Any:
+        user = factories.UserFactory(username=username or f"{brand.slug}-{role}-{uuid.uuid4().hex[:6]}")
+        membership_grant(user_id=user.id, brand=brand, role=role)
+        user.refresh_from_db()
+        return user
+
+    return make
