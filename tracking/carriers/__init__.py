@@ -1,0 +1,1 @@
+"""Provider formats parsed by pure functions into carrier-neutral dataclasses."""

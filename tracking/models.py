@@ -1,0 +1,195 @@
+from typing import ClassVar
+
+from django.db import models
+
+from brands.models import Brand
+from common.tokens import new_public_token
+from orders.models import Order, OrderLine
+from tracking.statuses import ShipmentStatus
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", "To the shopper"
+    RETURN = "return", "Back to the merchant"
+
+
+class EddSource(models.TextChoices):
+    NONE = "", "None"
+    CARRIER = "carrier", "Carrier"
+    HISTORY = "history", "Our estimate from delivered history"
+    MERCHANT = "merchant", "Merchant"
+
+
+class Shipment(models.Model):
+    """One parcel of an order, as a carrier tracks it."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="shipments")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    carrier_code = models.CharField(max_length=50)
+    carrier_name = models.CharField(max_length=100, blank=True)
+    tracking_number = models.CharField(max_length=64)
+    carrier_tracking_url = models.URLField(max_length=500, blank=True)
+    external_id = models.CharField(
+        max_length=64, blank=True, help_text="The provider's id (tracker, fulfillment)."
+    )
+    source = models.CharField(max_length=20, default="api")
+    status = models.CharField(max_length=24, choices=ShipmentStatus.choices, default=ShipmentStatus.PENDING)
+    status_detail = models.CharField(max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True, help_text="Carrier time of the latest event.")
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    estimated_delivery = models.DateField(null=True, blank=True)
+    estimated_delivery_latest = models.DateField(
+        null=True, blank=True, help_text="End of the window when the estimate is a range."
+    )
+    estimated_delivery_source = models.CharField(
+        max_length=10, choices=EddSource.choices, blank=True, default=EddSource.NONE
+    )
+    late_since = models.DateTimeField(null=True, blank=True)
+    stuck_since = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(max_length=32, unique=True, default=new_public_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["brand", "carrier_code", "tracking_number"],
+                name="shipment_unique_tracking_per_carrier",
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
+            models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
+        ]
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_name or self.carrier_code} {self.tracking_number}"
+
+
+class ShipmentLine(models.Model):
+    """Which order lines, and how many of each, travel in a shipment."""
+
+    BRAND_LOOKUP = "shipment__brand"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["shipment", "order_line"], name="shipment_line_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="shipment_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.title}"
+
+
+class TrackingEvent(models.Model):
+    """A carrier checkpoint; append-only, unique by content so re-sent histories add nothing."""
+
+    BRAND_LOOKUP = "shipment__brand"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=24, choices=ShipmentStatus.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    location = models.CharField(max_length=255, blank=True)
+    raw_status = models.CharField(max_length=100, blank=True)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["shipment", "fingerprint"], name="tracking_event_unique_fingerprint"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["shipment", "occurred_at"], name="tracking_event_time_idx")]
+        ordering: ClassVar = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class WebhookResult(models.TextChoices):
+    RECEIVED = "received", "Received, not processed yet"
+    PROCESSED = "processed", "Processed"
+    DUPLICATE = "duplicate", "Duplicate delivery"
+    IGNORED = "ignored", "Ignored (topic or event not used)"
+    UNMATCHED = "unmatched", "No shipment with this tracking number yet"
+    REJECTED = "rejected", "Rejected (signature or size)"
+    INVALID = "invalid", "Invalid body"
+    FAILED = "failed", "Failed while processing"
+
+
+class InboundWebhook(models.Model):
+    """Every inbound webhook call, stored raw before anything else, for inspection and re-processing."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="inbound_webhooks", null=True)
+    provider = models.CharField(max_length=20)
+    topic = models.CharField(max_length=100, blank=True)
+    delivery_id = models.CharField(
+        max_length=100, blank=True, help_text="The provider's id of this delivery."
+    )
+    tracking_number = models.CharField(max_length=64, blank=True, db_index=True)
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    body_truncated = models.BooleanField(default=False)
+    signature_valid = models.BooleanField(null=True)
+    result = models.CharField(max_length=12, choices=WebhookResult.choices, default=WebhookResult.RECEIVED)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["provider", "brand", "delivery_id"], name="inbound_webhook_delivery_idx"),
+            models.Index(fields=["result", "received_at"], name="inbound_webhook_result_idx"),
+        ]
+        ordering: ClassVar = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.topic} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class TrackingSettings(models.Model):
+    """Per-brand thresholds for late and stuck detection."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="tracking_settings")
+    stuck_after_hours = models.PositiveIntegerField(default=72)
+    late_after_days = models.PositiveIntegerField(
+        default=0, help_text="Days past the estimated delivery date before a shipment counts as late."
+    )
+
+    class Meta:
+        verbose_name_plural = "tracking settings"
+
+    def __str__(self) -> str:
+        return f"Tracking settings for {self.brand}"
+
+
+class TrackingPageView(models.Model):
+    """Tracking page views per order and day: the 'where is my order' deflection figure."""
+
+    BRAND_LOOKUP = "order__brand"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tracking_page_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["order", "day"], name="page_view_unique_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.day}: {self.views}"

@@ -1,0 +1,416 @@
+"""Writes for shipments and their events. Only these functions save tracking models.
+
+Every ingestion path (carrier webhooks, Shopify fulfillments, the generic API) ends in
+`shipment_apply_update`: idempotent and order-independent, with the status change and its
+consequences (hooks writing notification rows) in one transaction.
+"""
+
+import hashlib
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from brands.models import Brand
+from orders.models import Order, OrderLine
+from tracking import hooks
+from tracking.carriers.base import CarrierEvent, TrackingUpdate
+from tracking.models import (
+    Direction,
+    EddSource,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+    TrackingPageView,
+    TrackingSettings,
+)
+from tracking.statuses import FINAL_STATUSES, RANK, ShipmentStatus
+
+# Our own estimate needs this many delivered parcels of the same carrier and country.
+EDD_MIN_SAMPLES = 5
+EDD_HISTORY_SIZE = 200
+SHIPPED_STATUSES = frozenset(
+    {
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.OUT_FOR_DELIVERY,
+        ShipmentStatus.FAILED_ATTEMPT,
+        ShipmentStatus.AVAILABLE_FOR_PICKUP,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.EXCEPTION,
+        ShipmentStatus.RETURNED_TO_SENDER,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    shipment_id: int
+    new_events: int
+    status_changed: bool
+    status: str
+
+
+def event_fingerprint(event: CarrierEvent) -> str:
+    """The identity of a checkpoint: the same scan sent again, by any path, has the same one."""
+    occurred = event.occurred_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    parts = (
+        event.status,
+        event.raw_status.strip().lower(),
+        occurred,
+        event.message.strip(),
+        event.location.strip(),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _validate_lines(*, order: Order, lines: Sequence[tuple[int, int]]) -> list[tuple[OrderLine, int]]:
+    by_id = {line.id: line for line in order.lines.all()}
+    checked = []
+    for order_line_id, quantity in lines:
+        line = by_id.get(order_line_id)
+        if line is None:
+            raise ValidationError({"lines": [f"Line {order_line_id} is not a line of order {order.number}."]})
+        if quantity < 1 or quantity > line.quantity:
+            raise ValidationError(
+                {
+                    "lines": [
+                        f"Quantity {quantity} for line {order_line_id} must be between 1 and {line.quantity}."
+                    ]
+                }
+            )
+        checked.append((line, quantity))
+    return checked
+
+
+@transaction.atomic
+def shipment_upsert(
+    *,
+    brand: Brand,
+    order: Order,
+    carrier_code: str,
+    tracking_number: str,
+    carrier_name: str = "",
+    carrier_tracking_url: str = "",
+    external_id: str = "",
+    source: str = "api",
+    lines: Sequence[tuple[int, int]] | None = None,
+    direction: str = Direction.OUTBOUND,
+) -> tuple[Shipment, bool]:
+    """Create the shipment or update its carrier details; `lines` (order line id, quantity) replace the
+    parcel's contents when given. When no lines are given for a new outbound shipment of a one-parcel
+    order, it carries the whole order."""
+    if order.brand_id != brand.id:
+        raise ValidationError({"order": ["Unknown order."]})
+    tracking_number = tracking_number.strip()
+    if not tracking_number:
+        raise ValidationError({"tracking_number": ["A tracking number is required."]})
+    checked = _validate_lines(order=order, lines=lines) if lines is not None else None
+    defaults = {
+        "carrier_name": carrier_name or carrier_code.upper(),
+        "carrier_tracking_url": carrier_tracking_url,
+        "external_id": external_id,
+    }
+    try:
+        with transaction.atomic():
+            shipment, created = Shipment.objects.get_or_create(
+                brand=brand,
+                carrier_code=carrier_code,
+                tracking_number=tracking_number,
+                defaults={**defaults, "order": order, "source": source, "direction": direction},
+            )
+    except IntegrityError:
+        shipment, created = (
+            Shipment.objects.get(brand=brand, carrier_code=carrier_code, tracking_number=tracking_number),
+            False,
+        )
+    if shipment.order_id != order.id:
+        raise ValidationError({"tracking_number": ["This tracking number belongs to another order."]})
+    if not created:
+        changed = [name for name, value in defaults.items() if value and getattr(shipment, name) != value]
+        for name in changed:
+            setattr(shipment, name, defaults[name])
+        if changed:
+            shipment.save(update_fields=[*changed, "updated_at"])
+    if (
+        checked is None
+        and created
+        and direction == Direction.OUTBOUND
+        and (
+            not Shipment.objects.filter(order=order, direction=Direction.OUTBOUND)
+            .exclude(id=shipment.id)
+            .exists()
+        )
+    ):
+        checked = [(line, line.quantity) for line in order.lines.all()]
+    if checked is not None:
+        ShipmentLine.objects.filter(shipment=shipment).exclude(
+            order_line__in=[line for line, _ in checked]
+        ).delete()
+        for line, quantity in checked:
+            ShipmentLine.objects.update_or_create(
+                shipment=shipment, order_line=line, defaults={"quantity": quantity}
+            )
+    return shipment, created
+
+
+def _latest_event(shipment: Shipment) -> TrackingEvent | None:
+    """The event that decides the status: latest by carrier time, the furthest along on a tie."""
+    newest = list(shipment.events.order_by("-occurred_at", "-id")[:20])
+    if not newest:
+        return None
+    top_time = newest[0].occurred_at
+    tied = [event for event in newest if event.occurred_at == top_time]
+    return max(tied, key=lambda event: (RANK.get(event.status, 0), event.id))
+
+
+def _status_changed(shipment: Shipment, old_status: str, at: datetime) -> None:
+    change = hooks.ShipmentStatusChanged(
+        shipment_id=shipment.id,
+        order_id=shipment.order_id,
+        brand_id=shipment.brand_id,
+        customer_id=shipment.order.customer_id,
+        direction=shipment.direction,
+        old_status=old_status,
+        new_status=shipment.status,
+        detail=shipment.status_detail,
+        occurred_at=at,
+    )
+    for hook in hooks.STATUS_CHANGED_HOOKS:
+        hook(change)
+
+
+@transaction.atomic
+def shipment_apply_update(*, shipment_id: int, update: TrackingUpdate, source: str) -> ApplyResult:
+    """Store the checkpoints not seen before; the status follows the latest event by carrier time.
+
+    Idempotent and order-independent: any permutation or repetition of the same events ends in the
+    same status and the same set of events.
+    """
+    shipment = Shipment.objects.select_for_update().select_related("order").get(id=shipment_id)
+    events = list(update.events)
+    if not events and update.status is not None:
+        # A provider that states only a current status (Shopify's shipment_status): one event for it.
+        events = [
+            CarrierEvent(
+                status=update.status,
+                occurred_at=timezone.now().replace(microsecond=0),
+                raw_status=update.status_detail or str(update.status),
+                detail=update.status_detail,
+            )
+        ]
+    by_fingerprint = {event_fingerprint(event): event for event in events}
+    known = set(
+        TrackingEvent.objects.filter(shipment=shipment, fingerprint__in=list(by_fingerprint)).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    fresh = [
+        TrackingEvent(
+            shipment=shipment,
+            status=event.status,
+            detail=event.detail[:255],
+            message=event.message[:500],
+            location=event.location[:255],
+            raw_status=event.raw_status[:100],
+            occurred_at=event.occurred_at,
+            source=source,
+            fingerprint=fingerprint,
+        )
+        for fingerprint, event in by_fingerprint.items()
+        if fingerprint not in known
+    ]
+    TrackingEvent.objects.bulk_create(fresh)
+
+    changed_fields: set[str] = set()
+    if update.estimated_delivery and (
+        shipment.estimated_delivery != update.estimated_delivery
+        or shipment.estimated_delivery_source != EddSource.CARRIER
+    ):
+        shipment.estimated_delivery = update.estimated_delivery
+        shipment.estimated_delivery_latest = None
+        shipment.estimated_delivery_source = EddSource.CARRIER
+        changed_fields |= {"estimated_delivery", "estimated_delivery_latest", "estimated_delivery_source"}
+    if update.carrier_tracking_url and not shipment.carrier_tracking_url:
+        shipment.carrier_tracking_url = update.carrier_tracking_url[:500]
+        changed_fields.add("carrier_tracking_url")
+
+    old_status = shipment.status
+    latest = _latest_event(shipment) if fresh else None
+    status_changed = False
+    if latest is not None:
+        if shipment.last_event_at != latest.occurred_at:
+            shipment.last_event_at = latest.occurred_at
+            shipment.stuck_since = None
+            changed_fields |= {"last_event_at", "stuck_since"}
+        if latest.status != shipment.status or latest.detail != shipment.status_detail:
+            status_changed = latest.status != shipment.status
+            shipment.status = latest.status
+            shipment.status_detail = latest.detail
+            shipment.status_changed_at = timezone.now()
+            changed_fields |= {"status", "status_detail", "status_changed_at"}
+        if shipment.shipped_at is None and any(e.status in SHIPPED_STATUSES for e in fresh):
+            shipment.shipped_at = min(e.occurred_at for e in fresh if e.status in SHIPPED_STATUSES)
+            changed_fields.add("shipped_at")
+        if shipment.status == ShipmentStatus.DELIVERED:
+            delivered = (
+                shipment.events.filter(status=ShipmentStatus.DELIVERED).order_by("occurred_at").first()
+            )
+            if delivered and shipment.delivered_at != delivered.occurred_at:
+                shipment.delivered_at = delivered.occurred_at
+                shipment.late_since = None
+                changed_fields |= {"delivered_at", "late_since"}
+        elif shipment.delivered_at is not None:
+            shipment.delivered_at = None
+            changed_fields.add("delivered_at")
+    if changed_fields:
+        shipment.save(update_fields=[*sorted(changed_fields), "updated_at"])
+    if (
+        shipment.estimated_delivery_source != EddSource.CARRIER
+        and shipment.shipped_at
+        and not shipment.delivered_at
+    ):
+        shipment_estimate_delivery(shipment=shipment)
+    if status_changed:
+        _status_changed(shipment, old_status, latest.occurred_at if latest else timezone.now())
+    return ApplyResult(
+        shipment_id=shipment.id, new_events=len(fresh), status_changed=status_changed, status=shipment.status
+    )
+
+
+def transit_days_history(*, brand_id: int, carrier_code: str, country: str) -> list[int]:
+    """Whole days from shipped to delivered for this brand's recent parcels of one carrier and country."""
+    rows = (
+        Shipment.objects.filter(
+            brand_id=brand_id,
+            carrier_code=carrier_code,
+            order__shipping_country=country,
+            direction=Direction.OUTBOUND,
+            delivered_at__isnull=False,
+            shipped_at__isnull=False,
+        )
+        .order_by("-delivered_at")
+        .values_list("shipped_at", "delivered_at")[:EDD_HISTORY_SIZE]
+    )
+    return [
+        max(0, (delivered.date() - shipped.date()).days)
+        for shipped, delivered in rows
+        if shipped and delivered
+    ]
+
+
+def estimate_window(*, shipped_on: date, history: Sequence[int]) -> tuple[date, date] | None:
+    """Median transit days from history, widened to the middle half when the spread is real.
+
+    None when there is too little history: no estimate beats a wrong one.
+    """
+    if len(history) < EDD_MIN_SAMPLES:
+        return None
+    ordered = sorted(history)
+    quartiles = statistics.quantiles(ordered, n=4, method="inclusive")
+    low, high = round(quartiles[0]), round(quartiles[2])
+    median = round(statistics.median(ordered))
+    if high - low <= 1:
+        return shipped_on + timedelta(days=median), shipped_on + timedelta(days=median)
+    return shipped_on + timedelta(days=low), shipped_on + timedelta(days=high)
+
+
+def shipment_estimate_delivery(*, shipment: Shipment) -> None:
+    """Fill our own EDD from delivered history when the carrier gives none."""
+    shipped_at = shipment.shipped_at
+    if shipped_at is None:
+        return
+    history = transit_days_history(
+        brand_id=shipment.brand_id,
+        carrier_code=shipment.carrier_code,
+        country=shipment.order.shipping_country,
+    )
+    window = estimate_window(shipped_on=shipped_at.date(), history=history)
+    first, last = window if window else (None, None)
+    source = EddSource.HISTORY if window else EddSource.NONE
+    if (
+        shipment.estimated_delivery,
+        shipment.estimated_delivery_latest,
+        shipment.estimated_delivery_source,
+    ) != (
+        first,
+        last if last != first else None,
+        source,
+    ):
+        Shipment.objects.filter(id=shipment.id).update(
+            estimated_delivery=first,
+            estimated_delivery_latest=last if last != first else None,
+            estimated_delivery_source=source,
+        )
+        shipment.estimated_delivery = first
+        shipment.estimated_delivery_latest = last if last != first else None
+        shipment.estimated_delivery_source = source
+
+
+def _brand_settings(brand_id: int) -> TrackingSettings:
+    settings, _ = TrackingSettings.objects.get_or_create(brand_id=brand_id)
+    return settings
+
+
+def shipments_flag_late_and_stuck(*, now: datetime | None = None) -> dict[str, int]:
+    """Mark shipments whose EDD has passed (late) or with no scan for too long (stuck); each once.
+
+    Idempotent: the conditional UPDATE only flags rows not flagged yet, and hooks fire for those.
+    """
+    now = now or timezone.now()
+    flagged = {"late": 0, "stuck": 0}
+    open_shipments = Shipment.objects.filter(direction=Direction.OUTBOUND).exclude(status__in=FINAL_STATUSES)
+    for brand_id in open_shipments.values_list("brand_id", flat=True).distinct():
+        settings = _brand_settings(brand_id)
+        today = now.date()
+        late_before = today - timedelta(days=settings.late_after_days)
+        stuck_before = now - timedelta(hours=settings.stuck_after_hours)
+        candidates = {
+            "late": open_shipments.filter(
+                brand_id=brand_id, late_since__isnull=True, estimated_delivery__isnull=False
+            ).filter(
+                Q(estimated_delivery_latest__isnull=True, estimated_delivery__lt=late_before)
+                | Q(estimated_delivery_latest__lt=late_before)
+            ),
+            "stuck": open_shipments.filter(
+                brand_id=brand_id, stuck_since__isnull=True, shipped_at__isnull=False
+            ).filter(
+                Q(last_event_at__lt=stuck_before) | Q(last_event_at__isnull=True, shipped_at__lt=stuck_before)
+            ),
+        }
+        for reason, queryset in candidates.items():
+            for shipment_id in list(queryset.values_list("id", flat=True)[:1000]):
+                with transaction.atomic():
+                    field = "late_since" if reason == "late" else "stuck_since"
+                    if not Shipment.objects.filter(id=shipment_id, **{f"{field}__isnull": True}).update(
+                        **{field: now}
+                    ):
+                        continue
+                    shipment = Shipment.objects.select_related("order").get(id=shipment_id)
+                    flag = hooks.ShipmentFlagged(
+                        shipment_id=shipment.id,
+                        order_id=shipment.order_id,
+                        brand_id=shipment.brand_id,
+                        customer_id=shipment.order.customer_id,
+                        reason=reason,
+                        flagged_at=now,
+                    )
+                    for hook in hooks.FLAGGED_HOOKS:
+                        hook(flag)
+                    flagged[reason] += 1
+    return flagged
+
+
+def page_view_record(*, order_id: int, day: date) -> None:
+    """Count one tracking page view; one UPDATE on the hot path, an INSERT once a day."""
+    if TrackingPageView.objects.filter(order_id=order_id, day=day).update(views=F("views") + 1):
+        return
+    try:
+        with transaction.atomic():
+            TrackingPageView.objects.create(order_id=order_id, day=day, views=1)
+    except IntegrityError:
+        TrackingPageView.objects.filter(order_id=order_id, day=day).update(views=F("views") + 1)
