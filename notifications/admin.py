@@ -1,0 +1,157 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from brands.admin_scope import BrandScopedAdmin
+from notifications import messages as rendering
+from notifications import services
+from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
+from notifications.segments import sms_length
+from notifications.triggers import TRIGGERS
+
+PREVIEW_CONTEXT: dict[str, object] = {
+    "brand_name": "Casa Verde",
+    "first_name": "Ioana",
+    "order_number": "1007",
+    "carrier": "DPD",
+    "tracking_number": "DEMO0001",
+    "tracking_url": "http://127.0.0.1:8000/casa-verde/track/preview/",
+    "eta": "2026-11-26",
+    "support_email": "ajutor@casaverde.example",
+    "support_phone": "+40212345678",
+    "promo_code": "THANKS10",
+}
+
+
+def preview_context(brand_id: int) -> dict[str, object]:
+    """The context of this brand's latest shipped order, so the preview shows a real message."""
+    from orders.models import Order
+    from tracking import selectors as tracking_selectors
+
+    order = (
+        Order.objects.filter(brand_id=brand_id, shipments__isnull=False)
+        .select_related("brand", "customer")
+        .first()
+    )
+    if order is None:
+        return dict(PREVIEW_CONTEXT)
+    shipment_id = order.shipments.values_list("id", flat=True).first()
+    facts = tracking_selectors.shipment_message_facts(shipment_id=shipment_id) if shipment_id else {}
+    return {
+        **PREVIEW_CONTEXT,
+        **services.message_context(brand=order.brand, customer=order.customer, extra=facts),
+        "promo_code": services.brand_settings(brand_id=brand_id).promo_code or PREVIEW_CONTEXT["promo_code"],
+    }
+
+
+class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+    trigger = forms.ChoiceField(choices=[])
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("brand", "trigger", "channel", "locale", "subject", "body")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trigger"].choices = [  # type: ignore[attr-defined]
+            (name, trigger.label) for name, trigger in sorted(TRIGGERS.items())
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            rendering.validate_template(
+                subject=cleaned.get("subject", ""), body=cleaned.get("body", ""), sample=PREVIEW_CONTEXT
+            )
+        except rendering.TemplateInvalid as exc:
+            raise forms.ValidationError(f"The template cannot be rendered: {exc}") from exc
+        return cleaned
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(BrandScopedAdmin):
+    form = MessageTemplateForm
+    list_display = ("brand", "trigger", "channel", "locale", "updated_at")
+    list_filter = ("brand", "trigger", "channel", "locale")
+    readonly_fields = ("preview",)
+    list_select_related = ("brand",)
+
+    @admin.display(description="Preview with a demo order")
+    def preview(self, obj: MessageTemplate) -> str:
+        if not obj.pk:
+            return "Save to see a preview."
+        try:
+            rendered = rendering.render(
+                subject=obj.subject, body=obj.body, context=preview_context(obj.brand_id)
+            )
+        except rendering.TemplateInvalid as exc:
+            return f"Cannot render: {exc}"
+        length = sms_length(rendered.body)
+        limit = services.brand_settings(brand_id=obj.brand_id).sms_max_segments
+        warning = (
+            " — above this brand's maximum!" if obj.channel == Channel.SMS and length.segments > limit else ""
+        )
+        return format_html(
+            "<strong>{}</strong><pre style='white-space:pre-wrap'>{}</pre><p>{} · {} units · {} segment(s){}</p>",
+            rendered.subject,
+            rendered.body,
+            length.encoding,
+            length.units,
+            length.segments,
+            warning,
+        )
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(BrandScopedAdmin):
+    list_display = ("brand", "quiet_hours_start", "quiet_hours_end", "sms_max_segments")
+    list_select_related = ("brand",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(BrandScopedAdmin):
+    list_display = (
+        "created_at",
+        "brand",
+        "trigger",
+        "channel",
+        "to",
+        "state",
+        "attempts",
+        "provider_id",
+        "error_code",
+    )
+    list_filter = ("state", "channel", "trigger", "brand")
+    search_fields = ("to", "provider_id", "subject_key")
+    list_select_related = ("brand",)
+    date_hierarchy = "created_at"
+    readonly_fields = tuple(field.name for field in Notification._meta.fields)
+    actions = ("resend",)
+    change_list_template = "admin/notifications/notification/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Send again", permissions=["view"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        ids = [
+            services.notification_resend(notification_id=nid)
+            for nid in queryset.values_list("id", flat=True)[:100]
+        ]
+        self.message_user(request, f"{len(ids)} message(s) queued again.", messages.SUCCESS)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        figures = (
+            self.get_queryset(request)
+            .values("trigger", "channel", "state")
+            .annotate(count=Count("id"))
+            .order_by("trigger", "channel", "state")
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "figures": list(figures)})

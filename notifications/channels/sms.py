@@ -1,0 +1,71 @@
+"""SMS through the official Twilio SDK, or printed to the console when no account is configured."""
+
+import logging
+import uuid
+
+import requests
+from django.conf import settings
+from django.urls import reverse
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+from notifications.channels import ChannelRejected, ChannelUnavailable
+
+logger = logging.getLogger(__name__)
+TRANSIENT_TWILIO_CODES = frozenset({20429, 20500, 20503, 30001, 30002})
+
+
+class TwilioSms:
+    def __init__(self) -> None:
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        self.client.api.base_url = settings.TWILIO_API_BASE_URL
+
+    def send(
+        self,
+        *,
+        notification_id: int,
+        to: str,
+        subject: str,
+        body: str,
+        html_body: str,
+        sender: str,
+        messaging_service_sid: str = "",
+    ) -> str:
+        callback = f"{settings.SITE_URL}{reverse('twilio-status')}?n={notification_id}"
+        params: dict[str, str] = {"to": to, "body": body, "status_callback": callback}
+        if messaging_service_sid:
+            params["messaging_service_sid"] = messaging_service_sid
+        else:
+            params["from_"] = sender
+        try:
+            message = self.client.messages.create(**params)  # type: ignore[arg-type]
+        except TwilioRestException as exc:
+            if exc.status == 429 or exc.status >= 500 or exc.code in TRANSIENT_TWILIO_CODES:
+                raise ChannelUnavailable(f"Twilio {exc.status} {exc.code}: {exc.msg}") from exc
+            raise ChannelRejected(
+                f"Twilio {exc.status}: {exc.msg}", code=str(exc.code or exc.status)
+            ) from exc
+        except requests.RequestException as exc:
+            raise ChannelUnavailable(f"Twilio unreachable: {exc.__class__.__name__}") from exc
+        return str(message.sid)
+
+
+class ConsoleSms:
+    def send(
+        self,
+        *,
+        notification_id: int,
+        to: str,
+        subject: str,
+        body: str,
+        html_body: str,
+        sender: str,
+        messaging_service_sid: str = "",
+    ) -> str:
+        logger.info("SMS to %s from %s: %s", to, sender or messaging_service_sid, body)
+        print(f"[SMS to {to}] {body}")
+        return f"console-{uuid.uuid4().hex[:16]}"
+
+
+def sms_channel() -> TwilioSms | ConsoleSms:
+    return TwilioSms() if settings.TWILIO_ACCOUNT_SID else ConsoleSms()

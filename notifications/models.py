@@ -1,0 +1,114 @@
+from typing import ClassVar
+
+from django.db import models
+
+from brands.models import Brand
+from common.locales import LOCALE_CHOICES
+from orders.models import Customer
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Email"
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    UNDELIVERED = "undelivered", "Undelivered"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+FINAL_STATES = frozenset({State.DELIVERED, State.UNDELIVERED, State.FAILED, State.SKIPPED})
+
+
+class NotificationSettings(models.Model):
+    """Per-brand switches: which trigger goes out on which channel, quiet hours, SMS length."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="notification_settings")
+    disabled = models.JSONField(
+        default=list, blank=True, help_text='Switched-off "trigger:channel" pairs, e.g. ["shipped:sms"].'
+    )
+    quiet_hours_start = models.PositiveSmallIntegerField(default=21, help_text="Hour (brand time) SMS stop.")
+    quiet_hours_end = models.PositiveSmallIntegerField(default=8, help_text="Hour (brand time) SMS resume.")
+    sms_max_segments = models.PositiveSmallIntegerField(default=2)
+    sms_collapse_seconds = models.PositiveIntegerField(
+        default=120,
+        help_text="Parcel SMS wait this long; a newer status of the same parcel in the meantime replaces them.",
+    )
+    sms_per_second = models.PositiveSmallIntegerField(
+        default=1, help_text="Messages a second this brand's SMS sender may take (Twilio: 1 for a long code)."
+    )
+    promo_code = models.CharField(max_length=40, blank=True, help_text="Offered in the order confirmation.")
+
+    class Meta:
+        verbose_name_plural = "notification settings"
+
+    def __str__(self) -> str:
+        return f"Notification settings for {self.brand}"
+
+    def enabled(self, trigger: str, channel: str) -> bool:
+        return f"{trigger}:{channel}" not in (self.disabled or [])
+
+
+class MessageTemplate(models.Model):
+    """A brand's own wording for one trigger, channel and language; defaults apply where none."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="message_templates")
+    trigger = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    locale = models.CharField(max_length=5, choices=LOCALE_CHOICES)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["brand", "trigger", "channel", "locale"], name="message_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} · {self.trigger} · {self.channel} · {self.locale}"
+
+
+class Notification(models.Model):
+    """The outbox: one row per subject × trigger × channel, written with the change that caused it."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="notifications")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notifications")
+    order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject_key = models.CharField(max_length=100, help_text='What it is about, e.g. "shipment:12".')
+    trigger = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    locale = models.CharField(max_length=5)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Deferred by quiet hours.")
+    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["subject_key", "trigger", "channel"], name="notification_once_per_subject"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["state", "created_at"], name="notification_state_idx")]
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} {self.channel} → {self.to}"

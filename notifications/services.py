@@ -1,0 +1,397 @@
+"""Writes for notifications: the outbox, sending at most once, provider callbacks, consent.
+
+Delivery guarantees (see docs/notifications.md): a row is written in the transaction of the
+change that caused it, unique per subject × trigger × channel; a worker claims it with a
+conditional UPDATE before calling the provider, so two workers or a retried task never both send.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from brands.models import Brand
+from common.locales import closest_shopper_locale
+from notifications import messages
+from notifications.channels import ChannelRejected, ChannelUnavailable, SenderThrottled
+from notifications.channels.email import DjangoEmail
+from notifications.channels.sms import sms_channel
+from notifications.models import (
+    FINAL_STATES,
+    Channel,
+    MessageTemplate,
+    Notification,
+    NotificationSettings,
+    State,
+)
+from notifications.triggers import CONTEXT_PROVIDERS, TRIGGERS
+from orders.models import Customer
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+# A claim older than this with no provider news means the provider never took the message.
+STALE_CLAIM = timedelta(minutes=15)
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
+# Twilio's message statuses, in the order they can follow one another.
+STATE_OF_TWILIO_STATUS = {
+    "accepted": State.SENT,
+    "scheduled": State.SENT,
+    "queued": State.SENT,
+    "sending": State.SENT,
+    "sent": State.SENT,
+    "delivered": State.DELIVERED,
+    "undelivered": State.UNDELIVERED,
+    "failed": State.FAILED,
+    "canceled": State.FAILED,
+}
+
+
+def brand_settings(*, brand_id: int) -> NotificationSettings:
+    found, _ = NotificationSettings.objects.get_or_create(brand_id=brand_id)
+    return found
+
+
+def quiet_hours_end(*, brand: Brand, settings_row: NotificationSettings, now: datetime) -> datetime | None:
+    """When SMS may go out again if `now` is inside the brand's quiet hours, else None."""
+    zone = ZoneInfo(brand.timezone)
+    local = now.astimezone(zone)
+    start, end = settings_row.quiet_hours_start % 24, settings_row.quiet_hours_end % 24
+    if start == end:
+        return None
+    hour = local.hour
+    quiet = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not quiet:
+        return None
+    resume_day = local.date() if hour < end else local.date() + timedelta(days=1)
+    return datetime.combine(resume_day, time(end), tzinfo=zone)
+
+
+def _email_html(*, brand: Brand, subject: str, html_body: str, context: Mapping[str, object]) -> str:
+    return render_to_string(
+        "notifications/email.html",
+        {
+            "brand": brand,
+            "subject": subject,
+            "html_body": html_body,
+            "tracking_url": context.get("tracking_url", ""),
+        },
+    )
+
+
+def _render(
+    *, brand: Brand, trigger: str, channel: str, locale: str, context: Mapping[str, object]
+) -> messages.RenderedMessage:
+    template = MessageTemplate.objects.filter(
+        brand=brand, trigger=trigger, channel=channel, locale=locale
+    ).first()
+    if template is not None:
+        try:
+            return messages.render(subject=template.subject, body=template.body, context=context)
+        except messages.TemplateInvalid:
+            logger.warning("Template %s is invalid; the default wording is sent instead.", template.id)
+    default = messages.default_text(trigger=trigger, locale=locale)
+    return messages.render(subject=default.subject, body=default.body, context=context)
+
+
+def message_context(*, brand: Brand, customer: Customer, extra: Mapping[str, object]) -> dict[str, object]:
+    return {
+        "brand_name": brand.name,
+        "first_name": customer.first_name or "",
+        "support_email": brand.support_email,
+        "support_phone": brand.support_phone,
+        "promo_code": "",
+        "recommendations": "",
+        **messages.plain_context(extra),
+    }
+
+
+def _sms_not_before(*, brand: Brand, settings_row: NotificationSettings, subject_key: str) -> datetime | None:
+    """When a parcel SMS may go: after quiet hours, and after a short wait that lets a burst collapse."""
+    now = timezone.now()
+    candidates = [quiet_hours_end(brand=brand, settings_row=settings_row, now=now)]
+    if subject_key.startswith("shipment:") and settings_row.sms_collapse_seconds:
+        candidates.append(now + timedelta(seconds=settings_row.sms_collapse_seconds))
+    due = [moment for moment in candidates if moment is not None]
+    return max(due) if due else None
+
+
+def notification_request(
+    *,
+    brand_id: int,
+    customer_id: int,
+    trigger: str,
+    subject_key: str,
+    context: Mapping[str, object],
+    channels: Iterable[str] | None = None,
+    order_id: int | None = None,
+) -> list[int]:
+    """Write outbox rows for one trigger, once per subject × channel, and dispatch after commit.
+
+    Call it inside the transaction of the change that causes it. Channels the brand switched off,
+    customers without consent or address, and repeats of the same subject are skipped silently.
+    """
+    if trigger not in TRIGGERS:
+        raise ValueError(f"unknown trigger {trigger!r}")
+    customer = Customer.objects.select_related("brand").get(id=customer_id, brand_id=brand_id)
+    brand = customer.brand
+    settings_row = brand_settings(brand_id=brand_id)
+    locale = closest_shopper_locale(
+        customer.locale or str(context.get("locale") or ""), default=brand.default_locale
+    )
+    extra = dict(context)
+    for provider in CONTEXT_PROVIDERS:
+        extra.update(provider(trigger, customer.id))
+    values = message_context(brand=brand, customer=customer, extra=extra)
+    created_ids: list[int] = []
+    for channel in channels or TRIGGERS[trigger].channels:
+        if not settings_row.enabled(trigger, channel):
+            continue
+        if channel == Channel.SMS and not (customer.phone and customer.sms_consent):
+            continue
+        if channel == Channel.EMAIL and not customer.email:
+            continue
+        rendered = _render(brand=brand, trigger=trigger, channel=channel, locale=locale, context=values)
+        not_before = (
+            _sms_not_before(brand=brand, settings_row=settings_row, subject_key=subject_key)
+            if (channel == Channel.SMS)
+            else None
+        )
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    brand=brand,
+                    customer=customer,
+                    order_id=order_id,
+                    subject_key=subject_key,
+                    trigger=trigger,
+                    channel=channel,
+                    to=customer.phone if channel == Channel.SMS else customer.email,
+                    locale=locale,
+                    subject=rendered.subject[:200],
+                    body=rendered.body,
+                    html_body=_email_html(
+                        brand=brand, subject=rendered.subject, html_body=rendered.html_body, context=values
+                    )
+                    if channel == Channel.EMAIL
+                    else "",
+                    not_before=not_before,
+                )
+        except IntegrityError:
+            continue  # already written for this subject: never twice
+        if channel == Channel.SMS and subject_key.startswith("shipment:"):
+            # A burst of statuses while SMS wait (quiet hours) collapses to the latest one.
+            Notification.objects.filter(
+                subject_key__startswith=subject_key.split(":flag")[0],
+                channel=Channel.SMS,
+                state=State.PENDING,
+                not_before__isnull=False,
+            ).exclude(id=notification.id).update(state=State.SKIPPED, error=f"Superseded by {trigger}.")
+        created_ids.append(notification.id)
+        transaction.on_commit(partial(_enqueue, notification.id, not_before))
+    return created_ids
+
+
+def _enqueue(notification_id: int, eta: datetime | None = None) -> None:
+    from notifications.tasks import send_notification
+
+    try:
+        if eta is not None:
+            send_notification.apply_async((notification_id,), eta=eta)
+        else:
+            send_notification.delay(notification_id)
+    except Exception:
+        # The broker is down: the row is pending and the sweeper will enqueue it.
+        logger.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
+
+
+def _sender(notification: Notification) -> tuple[str, str]:
+    brand = notification.brand
+    if notification.channel == Channel.SMS:
+        return brand.sms_from_number, brand.sms_messaging_service_sid
+    if brand.email_from_address:
+        return f"{brand.email_from_name or brand.name} <{brand.email_from_address}>", ""
+    return settings.DEFAULT_FROM_EMAIL, ""
+
+
+def channel_for(channel: str) -> object:
+    return sms_channel() if channel == Channel.SMS else DjangoEmail()
+
+
+def sender_slot_take(*, sender: str, per_second: int) -> bool:
+    """One message's share of a sender's throughput, counted in Redis across every worker."""
+    key = f"sms-rate:{sender}:{int(timezone.now().timestamp())}"
+    cache.add(key, 0, timeout=5)
+    try:
+        return cache.incr(key) <= max(1, per_second)
+    except ValueError:  # the key expired between add and incr
+        return True
+
+
+def notification_deliver(*, notification_id: int) -> str:
+    """Send at most once. Not atomic on purpose: the claim commits before the provider is called."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        Q(not_before__isnull=True) | Q(not_before__lte=now), id=notification_id, state=State.PENDING
+    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return "not_claimed"  # sent, failed for good, deferred, or held by another worker
+    notification = Notification.objects.select_related("brand", "customer").get(id=notification_id)
+    if notification.channel == Channel.SMS and not notification.customer.sms_consent:
+        Notification.objects.filter(id=notification_id).update(state=State.SKIPPED, error="Opted out of SMS.")
+        return "skipped"
+    sender, service_sid = _sender(notification)
+    if notification.channel == Channel.SMS and not sender_slot_take(
+        sender=service_sid or sender, per_second=brand_settings(brand_id=notification.brand_id).sms_per_second
+    ):
+        Notification.objects.filter(id=notification_id, state=State.SENDING).update(
+            state=State.PENDING, attempts=F("attempts") - 1
+        )
+        raise SenderThrottled(f"{service_sid or sender} is at its per-second limit")
+    try:
+        provider_id = channel_for(notification.channel).send(  # type: ignore[attr-defined]
+            notification_id=notification.id,
+            to=notification.to,
+            subject=notification.subject,
+            body=notification.body,
+            html_body=notification.html_body,
+            sender=sender,
+            messaging_service_sid=service_sid,
+        )
+    except ChannelRejected as exc:
+        Notification.objects.filter(id=notification_id).update(
+            state=State.FAILED, error=str(exc)[:2000], error_code=exc.code[:20]
+        )
+        return "failed"
+    except ChannelUnavailable as exc:
+        if notification.attempts >= MAX_ATTEMPTS:
+            Notification.objects.filter(id=notification_id).update(
+                state=State.FAILED, error=f"Gave up after {notification.attempts} attempts: {exc}"[:2000]
+            )
+            return "failed"
+        Notification.objects.filter(id=notification_id, state=State.SENDING).update(
+            state=State.PENDING, error=str(exc)[:2000]
+        )
+        raise
+    Notification.objects.filter(id=notification_id, state=State.SENDING).update(
+        state=State.SENT, provider_id=provider_id[:64], sent_at=timezone.now(), error=""
+    )
+    return "sent"
+
+
+def notifications_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Re-enqueue pending rows that are due and stale claims; idempotent thanks to the claim."""
+    now = now or timezone.now()
+    Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - STALE_CLAIM, provider_id="").update(
+        state=State.PENDING
+    )
+    due = list(
+        Notification.objects.filter(state=State.PENDING, created_at__lt=now - timedelta(seconds=30))
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .values_list("id", flat=True)[:limit]
+    )
+    for notification_id in due:
+        _enqueue(notification_id)
+    return len(due)
+
+
+def provider_status_apply(
+    *, message_sid: str, status: str, error_code: str = "", notification_id: int | None = None
+) -> bool:
+    """Apply a Twilio status callback, in any order, idempotently. False when the message is unknown."""
+    target = STATE_OF_TWILIO_STATUS.get(status.lower())
+    if target is None:
+        return True  # a status we do not track (e.g. "receiving"): acknowledged
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(provider_id=message_sid).first()
+        if notification is None and notification_id is not None:
+            notification = (
+                Notification.objects.select_for_update()
+                .filter(id=notification_id, channel=Channel.SMS, provider_id="")
+                .first()
+            )
+        if notification is None:
+            return False
+        fields = ["provider_id", "state"]
+        notification.provider_id = message_sid[:64]
+        if (
+            notification.state in FINAL_STATES
+            and notification.state != State.SKIPPED
+            and (target == State.SENT or notification.state == target)
+        ):
+            notification.save(update_fields=["provider_id"])
+            return True  # a late "sent" never undoes "delivered"
+        notification.state = target
+        if target == State.SENT and notification.sent_at is None:
+            notification.sent_at = timezone.now()
+            fields.append("sent_at")
+        if target == State.DELIVERED:
+            notification.delivered_at = timezone.now()
+            fields.append("delivered_at")
+        if target in (State.UNDELIVERED, State.FAILED) and error_code:
+            notification.error_code = error_code[:20]
+            notification.error = f"Twilio reported {status} with error {error_code}."
+            fields += ["error_code", "error"]
+        notification.save(update_fields=fields)
+    return True
+
+
+def sms_inbound_apply(*, from_number: str, to_number: str, body: str) -> str:
+    """Handle STOP / START / HELP replies; returns the reply text to send back ('' for none)."""
+    word = (body or "").strip().split()[0].upper() if (body or "").strip() else ""
+    brands = Brand.objects.filter(sms_from_number=to_number)
+    customers = Customer.objects.filter(phone=from_number)
+    if brands.exists():
+        customers = customers.filter(brand__in=brands)
+    if word in STOP_WORDS:
+        with transaction.atomic():
+            customers.update(sms_consent=False)
+            Notification.objects.filter(
+                customer__in=customers, channel=Channel.SMS, state=State.PENDING
+            ).update(state=State.SKIPPED, error="Opted out of SMS.")
+        return ""
+    if word in START_WORDS:
+        customers.update(sms_consent=True)
+        return ""
+    if word in HELP_WORDS:
+        brand = brands.first() or (customers.first().brand if customers.exists() else None)  # type: ignore[union-attr]
+        if brand is None:
+            return "Reply STOP to unsubscribe."
+        contact = " / ".join(value for value in (brand.support_email, brand.support_phone) if value)
+        return f"{brand.name}: {contact}. Reply STOP to unsubscribe."
+    return ""
+
+
+def notification_resend(*, notification_id: int) -> int:
+    """Send a copy of a message again (a staff action): a new row, so history stays intact."""
+    original = Notification.objects.get(id=notification_id)
+    copy = Notification.objects.create(
+        brand_id=original.brand_id,
+        customer_id=original.customer_id,
+        order_id=original.order_id,
+        subject_key=f"{original.subject_key}:resend:{timezone.now().timestamp()}",
+        trigger=original.trigger,
+        channel=original.channel,
+        to=original.to,
+        locale=original.locale,
+        subject=original.subject,
+        body=original.body,
+        html_body=original.html_body,
+    )
+    transaction.on_commit(lambda: _enqueue(copy.id))
+    return copy.id
+
+
+def sms_opt_in(*, customer_id: int, phone: str) -> None:
+    """The shopper asked for SMS on the tracking page: store the (validated) number and consent."""
+    Customer.objects.filter(id=customer_id).update(phone=phone, sms_consent=True)

@@ -1,0 +1,458 @@
+"""Notifications end to end: outbox rows with the status change, sent once, callbacks, consent."""
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+import responses
+from django.db import connection
+from django.utils import timezone
+from twilio.request_validator import RequestValidator
+
+from notifications import services
+from notifications.channels import ChannelUnavailable
+from notifications.messages import TemplateInvalid, render
+from notifications.models import Notification, NotificationSettings, State
+from notifications.segments import sms_length
+from tests import factories
+from tests.tracking.conftest import event
+from tracking.statuses import ShipmentStatus as S
+
+SID, TOKEN = "AC" + "a" * 32, "twilio-auth-token"
+MESSAGES_URL = f"https://api.twilio.com/2010-04-01/Accounts/{SID}/Messages.json"
+
+
+def twilio_message(sid: str = "SM" + "1" * 32, status: str = "queued") -> dict:
+    """The Message resource as Twilio's API returns it on create."""
+    return {
+        "account_sid": SID,
+        "api_version": "2010-04-01",
+        "body": "…",
+        "date_created": "Thu, 19 Nov 2026 10:00:00 +0000",
+        "date_sent": None,
+        "date_updated": "Thu, 19 Nov 2026 10:00:00 +0000",
+        "direction": "outbound-api",
+        "error_code": None,
+        "error_message": None,
+        "from": "+40212345678",
+        "messaging_service_sid": None,
+        "num_media": "0",
+        "num_segments": "1",
+        "price": None,
+        "price_unit": "USD",
+        "sid": sid,
+        "status": status,
+        "subresource_uris": {"media": f"/2010-04-01/Accounts/{SID}/Messages/{sid}/Media.json"},
+        "to": "+40721234567",
+        "uri": f"/2010-04-01/Accounts/{SID}/Messages/{sid}.json",
+    }
+
+
+@pytest.fixture(autouse=True)
+def twilio(settings):
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = SID, TOKEN
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def daytime(brand):
+    NotificationSettings.objects.create(
+        brand=brand, quiet_hours_start=0, quiet_hours_end=0, sms_per_second=100, sms_collapse_seconds=0
+    )
+
+
+def sign(path: str, params: dict) -> str:
+    return RequestValidator(TOKEN).compute_signature(f"http://127.0.0.1:8000{path}", params)
+
+
+def callback(client, params, signature=None):
+    path = "/webhooks/twilio/status/"
+    return client.post(
+        path, params, HTTP_X_TWILIO_SIGNATURE=signature if signature is not None else sign(path, params)
+    )
+
+
+def test_status_change_sends_one_sms_and_one_email_once(
+    daytime, shipment, apply_events, twilio, mailoutbox, django_capture_on_commit_callbacks
+):
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.IN_TRANSIT, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.IN_TRANSIT, 1), event(S.IN_TRANSIT, 2, "Arrived"))
+    rows = Notification.objects.filter(subject_key=f"shipment:{shipment.id}")
+    assert sorted(rows.values_list("trigger", "channel", "state")) == [
+        ("shipped", "email", "sent"),
+        ("shipped", "sms", "sent"),
+    ]
+    assert len(twilio.calls) == 1
+    sent = twilio.calls[0].request.body
+    assert "StatusCallback=" in sent
+    assert f"%2Ftrack%2F{shipment.token}%2F" in sent
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].alternatives
+    assert shipment.token in mailoutbox[0].body
+
+
+def test_callbacks_in_any_order(
+    daytime, shipment, apply_events, twilio, client, django_capture_on_commit_callbacks
+):
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.OUT_FOR_DELIVERY, 1))
+    sms = Notification.objects.get(channel="sms")
+    for status in ("delivered", "sent", "queued"):
+        response = callback(
+            client, {"MessageSid": sms.provider_id, "MessageStatus": status, "AccountSid": SID}
+        )
+        assert response.status_code == 200
+    sms.refresh_from_db()
+    assert sms.state == State.DELIVERED
+
+
+def test_callback_bad_signature_and_unknown_sid(
+    daytime, shipment, apply_events, twilio, client, django_capture_on_commit_callbacks
+):
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.OUT_FOR_DELIVERY, 1))
+    sms = Notification.objects.get(channel="sms")
+    params = {"MessageSid": sms.provider_id, "MessageStatus": "failed", "ErrorCode": "30003"}
+    assert callback(client, params, signature="bogus").status_code == 403
+    assert callback(client, params, signature="").status_code == 403
+    assert callback(client, {**params, "MessageSid": "SM" + "9" * 32}).status_code == 404
+    sms.refresh_from_db()
+    assert sms.state == State.SENT
+
+
+def test_permanent_error_fails_at_once(
+    daytime, shipment, apply_events, twilio, django_capture_on_commit_callbacks
+):
+    error = {
+        "code": 21610,
+        "message": "Attempt to send to unsubscribed recipient",
+        "more_info": "https://www.twilio.com/docs/errors/21610",
+        "status": 400,
+    }
+    twilio.add(responses.POST, MESSAGES_URL, json=error, status=400)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.DELIVERED, 1))
+    sms = Notification.objects.get(channel="sms")
+    assert (sms.state, sms.error_code, sms.attempts) == (State.FAILED, "21610", 1)
+    assert len(twilio.calls) == 1
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_transient_error_puts_the_row_back(daytime, shipment, apply_events, twilio, status):
+    twilio.add(
+        responses.POST,
+        MESSAGES_URL,
+        json={"code": 20429, "message": "Too Many Requests", "status": status},
+        status=status,
+    )
+    apply_events(shipment, event(S.DELIVERED, 1))
+    sms = Notification.objects.get(channel="sms")
+    with pytest.raises(ChannelUnavailable):
+        services.notification_deliver(notification_id=sms.id)
+    sms.refresh_from_db()
+    assert (sms.state, sms.attempts) == (State.PENDING, 1)
+    twilio.replace(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    assert services.notification_deliver(notification_id=sms.id) == "sent"
+
+
+def test_gives_up_after_the_limit(daytime, shipment, apply_events, twilio):
+    twilio.add(responses.POST, MESSAGES_URL, body=requests.exceptions.ConnectTimeout("timed out"))
+    apply_events(shipment, event(S.DELIVERED, 1))
+    sms = Notification.objects.get(channel="sms")
+    Notification.objects.filter(id=sms.id).update(attempts=services.MAX_ATTEMPTS - 1)
+    assert services.notification_deliver(notification_id=sms.id) == "failed"
+    sms.refresh_from_db()
+    assert sms.state == State.FAILED
+
+
+def test_retried_task_never_sends_twice(daytime, shipment, apply_events, twilio):
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    apply_events(shipment, event(S.DELIVERED, 1))
+    sms = Notification.objects.get(channel="sms")
+    results = [services.notification_deliver(notification_id=sms.id) for _ in range(3)]
+    assert results == ["sent", "not_claimed", "not_claimed"]
+    assert len(twilio.calls) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_send_once(brand, order, twilio):
+    from tracking import services as tracking_services
+    from tracking.carriers.base import TrackingUpdate
+
+    NotificationSettings.objects.create(
+        brand=brand, quiet_hours_start=0, quiet_hours_end=0, sms_per_second=100, sms_collapse_seconds=0
+    )
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    shipment, _ = tracking_services.shipment_upsert(
+        brand=brand, order=order, carrier_code="dpd", tracking_number="R1"
+    )
+    tracking_services.shipment_apply_update(
+        shipment_id=shipment.id,
+        update=TrackingUpdate("R1", "dpd", events=(event(S.DELIVERED, 1),)),
+        source="test",
+    )
+    sms = Notification.objects.get(channel="sms")
+    Notification.objects.filter(id=sms.id).update(state=State.PENDING, provider_id="", attempts=0)
+    twilio.calls.reset()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def worker():
+        barrier.wait()
+        outcomes.append(services.notification_deliver(notification_id=sms.id))
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["not_claimed", "sent"]
+    assert len(twilio.calls) == 1
+
+
+def test_stop_opts_out_at_once_and_start_back_in(daytime, brand, shipment, apply_events, twilio, client):
+    brand.sms_from_number = "+40212345678"
+    brand.save()
+    customer = shipment.order.customer
+    path = "/webhooks/twilio/inbound/"
+    params = {
+        "From": customer.phone,
+        "To": brand.sms_from_number,
+        "Body": "Stop",
+        "OptOutType": "STOP",
+        "AccountSid": SID,
+    }
+    assert client.post(path, params, HTTP_X_TWILIO_SIGNATURE="nope").status_code == 403
+    customer.refresh_from_db()
+    assert customer.sms_consent
+    response = client.post(path, params, HTTP_X_TWILIO_SIGNATURE=sign(path, params))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/xml"
+    customer.refresh_from_db()
+    assert not customer.sms_consent
+    apply_events(shipment, event(S.OUT_FOR_DELIVERY, 1))
+    assert list(Notification.objects.values_list("channel", flat=True)) == ["email"]
+    help_params = {**params, "Body": "help"}
+    answer = client.post(path, help_params, HTTP_X_TWILIO_SIGNATURE=sign(path, help_params))
+    assert brand.support_email in answer.content.decode()
+    start = {**params, "Body": "START"}
+    client.post(path, start, HTTP_X_TWILIO_SIGNATURE=sign(path, start))
+    customer.refresh_from_db()
+    assert customer.sms_consent
+
+
+def test_quiet_hours_defer_sms_not_email(brand, shipment, apply_events, twilio):
+    NotificationSettings.objects.create(brand=brand, quiet_hours_start=0, quiet_hours_end=23)
+    settings_row = NotificationSettings.objects.get(brand=brand)
+    now = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 05:00 in Bucharest
+    resume = services.quiet_hours_end(brand=brand, settings_row=settings_row, now=now)
+    assert resume is not None
+    assert resume.hour == 23
+    NotificationSettings.objects.filter(brand=brand).update(quiet_hours_start=22, quiet_hours_end=8)
+    settings_row.refresh_from_db()
+    night = datetime(2026, 11, 20, 21, 30, tzinfo=UTC)  # 23:30 in Bucharest
+    assert (
+        services.quiet_hours_end(brand=brand, settings_row=settings_row, now=night).isoformat()
+        == "2026-11-21T08:00:00+02:00"
+    )
+    assert (
+        services.quiet_hours_end(
+            brand=brand, settings_row=settings_row, now=datetime(2026, 11, 20, 10, tzinfo=UTC)
+        )
+        is None
+    )
+
+
+def test_burst_collapses_to_the_latest_sms(brand, shipment, apply_events, twilio, mailoutbox):
+    NotificationSettings.objects.create(
+        brand=brand, quiet_hours_start=0, quiet_hours_end=0, sms_collapse_seconds=120
+    )
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    for hours, status in ((1, S.IN_TRANSIT), (2, S.OUT_FOR_DELIVERY), (3, S.DELIVERED)):
+        apply_events(shipment, event(status, hours))
+    sms = dict(Notification.objects.filter(channel="sms").values_list("trigger", "state"))
+    assert sms == {"shipped": "skipped", "out_for_delivery": "skipped", "delivered": "pending"}
+    assert set(Notification.objects.filter(channel="email").values_list("trigger", flat=True)) == {
+        "shipped",
+        "out_for_delivery",
+        "delivered",
+    }
+    assert not twilio.calls  # nothing before the wait is over
+    later = timezone.now() + timedelta(seconds=200)
+    Notification.objects.filter(channel="sms").update(created_at=later - timedelta(minutes=5))
+    # The three emails (their commit never happened inside this test) and only the latest SMS are due.
+    assert services.notifications_sweep(now=later) == 4
+    assert len(mailoutbox) == 3
+    assert Notification.objects.filter(channel="sms", state="skipped").count() == 2
+
+
+def test_switched_off_trigger_writes_nothing(brand, shipment, apply_events):
+    NotificationSettings.objects.create(brand=brand, disabled=["shipped:sms", "shipped:email"])
+    apply_events(shipment, event(S.IN_TRANSIT, 1))
+    assert not Notification.objects.exists()
+
+
+def test_sandbox_refuses_private_attributes_and_settings():
+    with pytest.raises(TemplateInvalid):
+        render(subject="", body="{{ brand_name.__class__.__mro__ }}", context={"brand_name": "x"})
+    with pytest.raises(TemplateInvalid):
+        render(subject="", body="{{ settings.SECRET_KEY }}", context={"brand_name": "x"})
+    with pytest.raises(TemplateInvalid):
+        render(subject="", body="{% for %}", context={})
+    html = render(
+        subject="", body="Hi {{ first_name }}", context={"first_name": "<script>x</script>", "obj": object()}
+    )
+    assert "&lt;script&gt;" in html.html_body
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "segments"),
+    [
+        ("a" * 160, "GSM-7", 1),
+        ("a" * 161, "GSM-7", 2),
+        ("a" * 306, "GSM-7", 2),
+        ("a" * 307, "GSM-7", 3),
+        ("€" * 80, "GSM-7", 1),
+        ("€" * 81, "GSM-7", 2),
+        ("ș" + "a" * 69, "UCS-2", 1),
+        ("ł" + "a" * 70, "UCS-2", 2),
+        ("Заказ" * 14, "UCS-2", 1),
+        ("😀" * 35, "UCS-2", 1),
+        ("😀" * 36, "UCS-2", 2),
+        ("", "GSM-7", 0),
+    ],
+)
+def test_sms_segments(text, encoding, segments):
+    length = sms_length(text)
+    assert (length.encoding, length.segments) == (encoding, segments)
+
+
+def test_template_with_syntax_error_is_an_admin_form_error(admin_client, brand):
+    response = admin_client.post(
+        "/admin/notifications/messagetemplate/add/",
+        {
+            "brand": brand.id,
+            "trigger": "shipped",
+            "channel": "sms",
+            "locale": "ro",
+            "subject": "",
+            "body": "{% if %}",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be rendered" in response.content.decode()
+
+
+def test_order_created_thanks_the_shopper(api, brand, mailoutbox, django_capture_on_commit_callbacks):
+    NotificationSettings.objects.create(brand=brand, promo_code="THANKS10", disabled=["order_confirmed:sms"])
+    body = {
+        "external_id": "o-1",
+        "number": "501",
+        "placed_at": "2026-11-20T10:00:00Z",
+        "currency": "RON",
+        "customer": {"email": "ana@example.com", "first_name": "Ana", "locale": "ro"},
+        "lines": [{"sku": "A", "title": "A", "quantity": 1, "unit_price": "10.00"}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            api.post("/api/v1/orders/", data=json.dumps(body), content_type="application/json").status_code
+            == 201
+        )
+    assert len(mailoutbox) == 1
+    assert "THANKS10" in mailoutbox[0].body
+    assert "Mulțumim" in mailoutbox[0].subject
+
+
+def test_return_transitions_reach_the_shopper(brand, order, mailoutbox, django_capture_on_commit_callbacks):
+    from notifications.triggers import TRIGGERS
+    from returns.statuses import SHOPPER_TRIGGERS
+
+    assert set(SHOPPER_TRIGGERS.values()) <= set(TRIGGERS)
+    customer = order.customer
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notification_request(
+            brand_id=brand.id,
+            customer_id=customer.id,
+            trigger="return_approved",
+            subject_key="return:1:approved",
+            context={"rma": "RMA-1", "order_number": order.number, "return_url": "http://127.0.0.1:8000/r/"},
+            channels=["email"],
+        )
+    assert "RMA-1" in mailoutbox[0].subject
+    assert "http://127.0.0.1:8000/r/" in mailoutbox[0].body
+
+
+def test_sender_throughput_is_shared_by_every_worker(daytime, brand, shipment, apply_events, twilio):
+    from notifications.channels import SenderThrottled
+
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    taken = [services.sender_slot_take(sender="+40212345678", per_second=1) for _ in range(3)]
+    assert False in taken
+    assert taken.count(True) <= 2
+    NotificationSettings.objects.filter(brand=brand).update(sms_per_second=1)
+    brand.sms_from_number = "+40212345678"
+    brand.save()
+    apply_events(shipment, event(S.DELIVERED, 1))
+    sms = Notification.objects.get(channel="sms")
+    Notification.objects.filter(id=sms.id).update(state=State.PENDING, attempts=0, provider_id="")
+    outcomes = []
+    for _ in range(3):
+        try:
+            outcomes.append(services.notification_deliver(notification_id=sms.id))
+        except SenderThrottled:
+            outcomes.append("throttled")
+            Notification.objects.filter(id=sms.id).update(state=State.PENDING)
+    sms.refresh_from_db()
+    assert "throttled" in outcomes or outcomes[0] == "sent"
+    assert sms.attempts <= 1
+
+
+def test_admin_preview_renders_a_real_order(admin_client, brand, shipment):
+    from notifications.models import MessageTemplate
+
+    template = MessageTemplate.objects.create(
+        brand=brand,
+        trigger="shipped",
+        channel="sms",
+        locale="ro",
+        body="{{ first_name }}: {{ tracking_number }} ș",
+    )
+    page = admin_client.get(f"/admin/notifications/messagetemplate/{template.id}/change/").content.decode()
+    assert f"{shipment.order.customer.first_name}: {shipment.tracking_number}" in page
+    assert "UCS-2" in page
+
+
+def test_delivered_message_carries_recommendations(
+    daytime, brand, shipment, apply_events, mailoutbox, django_capture_on_commit_callbacks
+):
+    from offers.models import Recommendation
+
+    customer = shipment.order.customer
+    case = factories.ProductFactory(brand=brand, title="Husă din piele", category="phone-cases")
+    Recommendation.objects.create(brand=brand, customer=customer, product=case, score=1.0)
+    NotificationSettings.objects.filter(brand=brand).update(disabled=["delivered:sms"])
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.DELIVERED, 1))
+    delivered = [m for m in mailoutbox if "Husă din piele" in m.body]
+    assert len(delivered) == 1
+
+
+def test_other_messages_do_not_carry_them(
+    daytime, brand, shipment, apply_events, mailoutbox, django_capture_on_commit_callbacks
+):
+    from offers.models import Recommendation
+
+    case = factories.ProductFactory(brand=brand, title="Husă din piele")
+    Recommendation.objects.create(brand=brand, customer=shipment.order.customer, product=case, score=1.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_events(shipment, event(S.IN_TRANSIT, 1))
+    assert mailoutbox
+    assert all("Husă din piele" not in m.body for m in mailoutbox)
