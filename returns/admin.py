@@ -1,0 +1,477 @@
+"""The merchant's returns desk: the queue, each return in full, bulk actions, what is coming in,
+the policy, and the insights page. Every list and action is scoped to the staff member's brands."""
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.html import format_html, format_html_join
+
+from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
+from brands.selectors import brand_ids_for_user
+from returns import insights, services
+from returns.models import (
+    IncomingReturn,
+    Return,
+    ReturnEvent,
+    ReturnLine,
+    ReturnNote,
+    ReturnPhoto,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnRule,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from returns.statuses import ReturnStatus
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        lines = scope_to_user(ReturnLine.objects.all(), request)
+        categories = lines.values_list("order_line__product__category", flat=True).distinct()
+        return [(c, c or "—") for c in sorted(set(categories))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
+        if self.value() is None:
+            return queryset
+        return queryset.filter(lines__order_line__product__category=self.value()).distinct()
+
+
+class BrandFaultFilter(admin.SimpleListFilter):
+    title = "brand's fault"
+    parameter_name = "brand_fault"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Brand's fault"), ("no", "Shopper's choice")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(reason__brand_fault=self.value() == "yes")
+        return queryset
+
+
+class ReturnLineInline(BrandScopedTabularInline):
+    model = ReturnLine
+    extra = 0
+    fields = ("order_line", "category", "quantity", "unit_price", "exchange_for")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="category")
+    def category(self, line: ReturnLine) -> str:
+        return line.order_line.product.category
+
+
+class ReturnPhotoInline(BrandScopedTabularInline):
+    model = ReturnPhoto
+    extra = 0
+    fields = ("preview", "content_type", "width", "height", "size", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="photo")
+    def preview(self, photo: ReturnPhoto) -> str:
+        url = reverse("admin:returns_return_photo", args=[photo.return_request_id, photo.id])
+        return format_html(
+            '<a href="{}"><img src="{}" alt="Shopper photo {}" style="max-height:160px"></a>',
+            url,
+            url,
+            photo.id,
+        )
+
+
+class ReturnEventInline(BrandScopedTabularInline):
+    model = ReturnEvent
+    extra = 0
+    fields = ("created_at", "from_status", "to_status", "actor_label", "note")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReturnNoteInline(BrandScopedTabularInline):
+    model = ReturnNote
+    extra = 1
+    fields = ("body", "author", "created_at")
+    readonly_fields = ("author", "created_at")
+    can_delete = False
+    verbose_name_plural = "internal notes (never shown to the shopper)"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _apply(
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Return], verb: str, move: Any
+) -> None:
+    done, refused = 0, []
+    actor = services.Actor(request.user.get_username(), user_id=request.user.pk)
+    for return_id, rma, brand_id in queryset.values_list("id", "rma", "brand_id")[:500]:
+        try:
+            move(return_id=return_id, actor=actor, brand_id=brand_id)
+            done += 1
+        except services.IllegalTransition as exc:
+            refused.append(f"{rma}: {exc}")
+    if done:
+        model_admin.message_user(request, f"{done} return(s) {verb}.", messages.SUCCESS)
+    if refused:
+        model_admin.message_user(request, "Not changed — " + "; ".join(refused[:10]), messages.WARNING)
+
+
+@admin.register(Return)
+class ReturnAdmin(BrandScopedAdmin):
+    list_display = (
+        "rma",
+        "order",
+        "brand",
+        "status",
+        "resolution",
+        "reason",
+        "amount",
+        "currency",
+        "requested_at",
+    )
+    list_filter = ("status", "reason", CategoryFilter, BrandFaultFilter, "resolution", "brand")
+    search_fields = ("rma", "order__number", "order__customer__email")
+    date_hierarchy = "requested_at"
+    list_select_related = ("order", "brand", "reason")
+    inlines = (ReturnLineInline, ReturnPhotoInline, ReturnNoteInline, ReturnEventInline)
+    readonly_fields = (
+        "rma",
+        "brand",
+        "order",
+        "status",
+        "resolution",
+        "reason",
+        "comment",
+        "keep_item",
+        "currency",
+        "items_value",
+        "shipping_fee",
+        "restocking_fee",
+        "bonus",
+        "amount",
+        "amount_issued",
+        "delivered_at",
+        "return_shipment",
+        "requested_at",
+        "approved_at",
+        "received_at",
+        "resolved_at",
+        "order_history",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("rma", "brand", "order", "status", "resolution", "reason", "comment", "keep_item")},
+        ),
+        (
+            "Money (recorded; the store moves it)",
+            {
+                "fields": (
+                    "currency",
+                    "items_value",
+                    "shipping_fee",
+                    "restocking_fee",
+                    "bonus",
+                    "amount",
+                    "amount_issued",
+                )
+            },
+        ),
+        (
+            "Timeline",
+            {
+                "fields": (
+                    "delivered_at",
+                    "return_shipment",
+                    "requested_at",
+                    "approved_at",
+                    "received_at",
+                    "resolved_at",
+                )
+            },
+        ),
+        ("The order's history", {"fields": ("order_history",)}),
+    )
+    actions = ("approve", "reject", "mark_received", "resolve")
+    change_list_template = "admin/returns/return/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # returns come from shoppers, the API or the store
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="order history")
+    def order_history(self, ret: Return) -> str:
+        shipments = ret.order.shipments.order_by("created_at").values_list(
+            "direction", "carrier_code", "tracking_number", "status", "delivered_at"
+        )
+        others = ret.order.returns.exclude(id=ret.id).values_list(  # type: ignore[attr-defined]
+            "rma", "status", "requested_at"
+        )
+        rows = [
+            (f"{direction} parcel {carrier} {number}", status, delivered or "")
+            for direction, carrier, number, status, delivered in shipments
+        ] + [(f"return {rma}", status, requested) for rma, status, requested in others]
+        rows.insert(0, (f"order placed ({ret.order.total} {ret.order.currency})", "", ret.order.placed_at))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {} {}</li>", rows))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not ReturnNote:
+            return super().save_formset(request, form, formset, change)
+        # Notes go through the service; the formset still reports what it added for the admin log.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for note_form in formset.forms:
+            body = (note_form.cleaned_data or {}).get("body", "") if note_form.has_changed() else ""
+            if body and not note_form.instance.pk:
+                formset.new_objects.append(
+                    services.note_add(return_id=form.instance.id, author_id=request.user.pk, body=body)
+                )
+        return None
+
+    @admin.action(description="Approve", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            "approved",
+            lambda **kw: services.return_transition(to_status=ReturnStatus.APPROVED, **kw),
+        )
+
+    @admin.action(description="Reject", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            "rejected",
+            lambda **kw: services.return_transition(to_status=ReturnStatus.REJECTED, **kw),
+        )
+
+    @admin.action(description="Mark received", permissions=["change"])
+    def mark_received(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        _apply(
+            self,
+            request,
+            queryset,
+            "marked received",
+            lambda **kw: services.return_transition(to_status=ReturnStatus.RECEIVED, **kw),
+        )
+
+    @admin.action(description="Refund / credit / exchange (as the shopper chose)", permissions=["change"])
+    def resolve(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        _apply(self, request, queryset, "resolved", services.return_resolve)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path("insights/", self.admin_site.admin_view(self.insights_view), name="returns_return_insights"),
+            path(
+                "<int:return_id>/photo/<int:photo_id>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="returns_return_photo",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def photo_view(self, request: HttpRequest, return_id: int, photo_id: int) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = ReturnPhoto.objects.filter(
+            id=photo_id, return_request__in=self.get_queryset(request).filter(id=return_id)
+        ).first()
+        if photo is None:
+            raise Http404
+        response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+        response.headers["Content-Security-Policy"] = "default-src 'none'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def insights_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        start = parse_date(request.GET.get("start", "") or "") or today - timedelta(days=90)
+        end = parse_date(request.GET.get("end", "") or "") or today
+        zone = timezone.get_current_timezone()
+        figures = insights.returns_insights(
+            brand_ids=brand_ids_for_user(user=request.user),
+            start=datetime.combine(start, time.min, tzinfo=zone),
+            end=datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+        )
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(insights.insights_csv(figures), content_type="text/csv; charset=utf-8")
+            response.headers["Content-Disposition"] = f'attachment; filename="returns-{start}-{end}.csv"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Return insights",
+            "figures": figures,
+            "start": start,
+            "end": end,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/returns/insights.html", context)
+
+
+@admin.register(IncomingReturn)
+class IncomingReturnAdmin(BrandScopedAdmin):
+    """What the warehouse should expect: approved returns not yet received, soonest first."""
+
+    list_display = ("rma", "order", "brand", "status", "expected", "tracking", "items", "reason")
+    list_filter = ("status", "brand")
+    search_fields = ("rma", "order__number", "return_shipment__tracking_number")
+    list_select_related = ("order", "brand", "reason", "return_shipment")
+    actions = ("mark_received",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status__in=(ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT), keep_item=False)
+            .prefetch_related("lines__order_line")
+            .order_by("return_shipment__estimated_delivery", "approved_at")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="expected")
+    def expected(self, ret: Return) -> Any:
+        shipment = ret.return_shipment
+        if shipment is None:
+            return "not shipped yet"
+        return shipment.estimated_delivery or shipment.get_status_display()
+
+    @admin.display(description="tracking")
+    def tracking(self, ret: Return) -> str:
+        return (
+            f"{ret.return_shipment.carrier_code} {ret.return_shipment.tracking_number}"
+            if ret.return_shipment
+            else "—"
+        )
+
+    @admin.display(description="items")
+    def items(self, ret: Return) -> str:
+        return ", ".join(f"{line.quantity} × {line.order_line.title}" for line in ret.lines.all())
+
+    @admin.action(description="Mark received", permissions=["view"])
+    def mark_received(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
+        if not request.user.has_perm("returns.change_return"):
+            raise PermissionDenied
+        _apply(
+            self,
+            request,
+            queryset,
+            "marked received",
+            lambda **kw: services.return_transition(to_status=ReturnStatus.RECEIVED, **kw),
+        )
+
+
+@admin.register(ReturnRule)
+class ReturnRuleAdmin(BrandScopedAdmin):
+    list_display = (
+        "brand",
+        "category",
+        "product",
+        "window_days",
+        "final_sale",
+        "allow_refund",
+        "allow_store_credit",
+        "allow_exchange",
+        "return_shipping_fee",
+        "restocking_fee_percent",
+        "keep_it_threshold",
+    )
+    list_filter = ("brand", "final_sale")
+    list_select_related = ("brand", "product")
+    raw_id_fields = ("product",)
+
+
+@admin.register(ReturnReason)
+class ReturnReasonAdmin(BrandScopedAdmin):
+    list_display = ("label", "code", "brand", "brand_fault", "requires_photo", "position", "active")
+    list_filter = ("brand", "brand_fault", "requires_photo", "active")
+    list_editable = ("position", "active")
+    list_select_related = ("brand",)
+
+
+@admin.register(ReturnPolicy)
+class ReturnPolicyAdmin(BrandScopedAdmin):
+    list_display = (
+        "brand",
+        "auto_approve",
+        "credit_bonus_percent",
+        "return_method",
+        "processing_days",
+        "currency",
+    )
+    list_select_related = ("brand",)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(BrandScopedAdmin):
+    list_display = ("url", "brand", "active", "created_at")
+    list_filter = ("brand", "active")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(BrandScopedAdmin):
+    list_display = (
+        "event_type",
+        "return_request",
+        "endpoint",
+        "state",
+        "attempts",
+        "last_status_code",
+        "created_at",
+    )
+    list_filter = ("state", "event_type")
+    readonly_fields = (
+        "endpoint",
+        "return_request",
+        "event_id",
+        "event_type",
+        "payload",
+        "state",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "delivered_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

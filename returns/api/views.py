@@ -1,0 +1,171 @@
+"""`/api/v1/returns/`: a store or warehouse system lists returns and drives them along the lifecycle."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from brands.authentication import request_brand
+from common.api import BoundedJSONParser, BoundedPagination
+from returns import selectors, services
+from returns.models import Return
+from returns.representation import return_representation
+from returns.statuses import ReturnStatus
+from tracking.carriers.base import carrier_slug
+
+
+class ReturnStatusInputSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=ReturnStatus.values)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only when resolving: the amount actually refunded or credited (defaults to the quoted amount).",
+    )
+
+
+class ReturnShipmentInputSerializer(serializers.Serializer[Any]):
+    carrier = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    tracking_number = serializers.CharField(max_length=64)
+
+
+class ReturnLineOutputSerializer(serializers.Serializer[Any]):
+    order_line_id = serializers.IntegerField()
+    order_line_external_id = serializers.CharField()
+    sku = serializers.CharField()
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.CharField()
+    exchange_for_sku = serializers.CharField(allow_null=True)
+
+
+class ReturnOutputSerializer(serializers.Serializer[Any]):
+    """The same shape as the webhooks' `data` (built by returns.representation)."""
+
+    rma = serializers.CharField()
+    status = serializers.ChoiceField(choices=ReturnStatus.values)
+    resolution = serializers.CharField()
+    order = serializers.DictField()
+    reason = serializers.DictField()
+    comment = serializers.CharField()
+    keep_item = serializers.BooleanField()
+    currency = serializers.CharField()
+    items_value = serializers.CharField()
+    shipping_fee = serializers.CharField()
+    restocking_fee = serializers.CharField()
+    bonus = serializers.CharField()
+    amount = serializers.CharField()
+    amount_issued = serializers.CharField(allow_null=True)
+    lines = ReturnLineOutputSerializer(many=True)
+    return_shipment = serializers.DictField(allow_null=True)
+    requested_at = serializers.DateTimeField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    portal_url = serializers.URLField()
+
+
+class Conflict(serializers.ValidationError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+def _get(request: Request, rma: str) -> Return:
+    ret = selectors.return_by_rma(brand=request_brand(request), rma=rma[:20])
+    if ret is None:
+        raise Http404
+    return ret
+
+
+def _actor(request: Request) -> services.Actor:
+    return services.Actor(f"api:{request_brand(request).slug}")
+
+
+class ReturnListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ReturnStatus.values),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
+        responses=ReturnOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        wanted = request.query_params.get("status", "")
+        if wanted and wanted not in ReturnStatus.values:
+            raise serializers.ValidationError({"status": [f"Unknown status {wanted[:40]!r}."]})
+        queryset = selectors.returns_for_api(brand=request_brand(request), status=wanted)
+        paginator = BoundedPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        return paginator.get_paginated_response([return_representation(ret) for ret in page])
+
+
+class ReturnDetailApi(APIView):
+    @extend_schema(responses=ReturnOutputSerializer)
+    def get(self, request: Request, rma: str) -> Response:
+        return Response(return_representation(_get(request, rma)))
+
+
+class ReturnStatusApi(APIView):
+    parser_classes = (BoundedJSONParser,)
+
+    @extend_schema(
+        request=ReturnStatusInputSerializer,
+        responses={200: ReturnOutputSerializer, 409: None},
+        description="Move the return to a status the lifecycle allows (see docs/returns.md); "
+        "409 for a move it does not. Repeating the current status changes nothing.",
+    )
+    def post(self, request: Request, rma: str) -> Response:
+        ret = _get(request, rma)
+        serializer = ReturnStatusInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.return_transition(
+                return_id=ret.id,
+                to_status=data["status"],
+                actor=_actor(request),
+                note=data["note"],
+                amount=data["amount"],
+                brand_id=ret.brand_id,
+            )
+        except services.IllegalTransition as exc:
+            raise Conflict({"status": [str(exc)]}) from exc
+        return Response(return_representation(_get(request, rma)))
+
+
+class ReturnShipmentApi(APIView):
+    parser_classes = (BoundedJSONParser,)
+
+    @extend_schema(
+        request=ReturnShipmentInputSerializer,
+        responses={200: ReturnOutputSerializer, 409: None},
+        description="Attach the parcel the items travel back in; its carrier scans then move the return.",
+    )
+    def post(self, request: Request, rma: str) -> Response:
+        ret = _get(request, rma)
+        serializer = ReturnShipmentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.return_shipment_attach(
+                return_id=ret.id,
+                tracking_number=data["tracking_number"],
+                carrier_code=carrier_slug(data["carrier"]),
+                brand_id=ret.brand_id,
+            )
+        except services.IllegalTransition as exc:
+            raise Conflict({"status": [str(exc)]}) from exc
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from exc
+        return Response(return_representation(_get(request, rma)))
