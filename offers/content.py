@@ -1,0 +1,106 @@
+"""Content blocks: sanitized text, links only to the brand's own hosts, matching a shopper's order."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from brands.models import Brand
+from offers.models import ContentBlock, OffersSettings
+
+ALLOWED_TAGS: Final = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4"}
+ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}}
+MAX_SHOWN: Final = 3
+
+
+def sanitize(html: str) -> str:
+    """Keep simple formatting only: no script, style, event handlers or javascript: links."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def allowed_hosts(*, brand: Brand, settings_row: OffersSettings | None) -> set[str]:
+    hosts = {brand.custom_domain} if brand.custom_domain else set()
+    if settings_row is not None and isinstance(settings_row.store_hosts, list):
+        hosts |= {str(host).strip().lower() for host in settings_row.store_hosts if str(host).strip()}
+    return hosts
+
+
+def link_is_allowed(*, url: str, hosts: set[str]) -> bool:
+    """https, and on one of the brand's own hosts: never an open redirect."""
+    if not url or not hosts:
+        return False
+    return url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=True) and url.startswith(
+        "https://"
+    )
+
+
+def content_block_clean(*, block: ContentBlock) -> None:
+    """Sanitize the text and refuse a link or image off the brand's hosts; raises ValidationError."""
+    block.body = sanitize(block.body)
+    hosts = allowed_hosts(
+        brand=block.brand, settings_row=OffersSettings.objects.filter(brand=block.brand).first()
+    )
+    if block.link_url and not link_is_allowed(url=block.link_url, hosts=hosts):
+        raise ValidationError({"link_url": "Links must be https on one of the brand's store hosts."})
+    for name in ("categories", "statuses", "tiers"):
+        value = getattr(block, name)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError({name: 'A list of names, e.g. ["phones"].'})
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    brand_id: int
+    locale: str
+    status: str
+    categories: frozenset[str]
+    tier: str
+    today: date
+
+
+def _matches(block: ContentBlock, facts: PageFacts) -> bool:
+    if block.categories and not facts.categories & set(block.categories):
+        return False
+    if block.statuses and facts.status not in block.statuses:
+        return False
+    return not (block.tiers and facts.tier not in block.tiers)
+
+
+def blocks_for_page(*, facts: PageFacts) -> list[ContentBlock]:
+    """The best few blocks for this order, in the shopper's language; one query."""
+    candidates = (
+        ContentBlock.objects.filter(brand_id=facts.brand_id, active=True, locale=facts.locale)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=facts.today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=facts.today))
+        .order_by("priority", "id")[:50]
+    )
+    return [block for block in candidates if _matches(block, facts)][:MAX_SHOWN]
+
+
+def impressions_record(*, block_ids: Iterable[int]) -> None:
+    ids = list(block_ids)
+    if ids:
+        ContentBlock.objects.filter(id__in=ids).update(impressions=F("impressions") + 1)
+
+
+def block_click(*, brand: Brand, block_id: int) -> str | None:
+    """Count a click and return where it leads, or None when the block or its target is not the brand's."""
+    block = ContentBlock.objects.filter(brand=brand, id=block_id, active=True).first()
+    if block is None or not block.link_url:
+        return None
+    hosts = allowed_hosts(brand=brand, settings_row=OffersSettings.objects.filter(brand=brand).first())
+    if not link_is_allowed(url=block.link_url, hosts=hosts):
+        return None
+    ContentBlock.objects.filter(id=block.id).update(clicks=F("clicks") + 1)
+    return block.link_url
