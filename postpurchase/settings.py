@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "returns",
     "loyalty",
     "offers",
+    "support",
     "demo",
 ]
 
