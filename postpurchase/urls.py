@@ -40,6 +40,7 @@ urlpatterns = [
     path("<slug:brand_slug>/go/p/<int:product_id>/", offers_page.product_redirect, name="offers-product"),
     path("<slug:brand_slug>/track/", include("tracking.urls")),
     path("<slug:brand_slug>/returns/", include("returns.urls")),
+    path("<slug:brand_slug>/help/", include("support.urls")),
     path("<slug:brand_slug>/policy/returns/", returns_views.policy_page, name="returns-policy"),
 ]
 

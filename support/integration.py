@@ -4,9 +4,16 @@
 def connect() -> None:
     from brands.models import Role
     from brands.services import role_permissions_register
+    from demo.seed import DEMO_STEPS
     from support.messages import register_support_triggers
+    from support.page import help_block
+    from support.seed import seed_support
+    from tracking.blocks import register_block
 
     register_support_triggers()
+    register_block(slot="help", name="help-answers", render=help_block, order=10)
+    if seed_support not in DEMO_STEPS:
+        DEMO_STEPS.append(seed_support)
     agent = (
         "view_case",
         "change_case",

@@ -169,6 +169,8 @@ class FaqArticle(models.Model):
     helpful_yes = models.PositiveIntegerField(default=0, editable=False)
     helpful_no = models.PositiveIntegerField(default=0, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Lower-cased words without accents: the search of databases without full-text search.
+    search_text = models.TextField(blank=True, editable=False)
     from_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

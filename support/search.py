@@ -6,6 +6,7 @@ uses the simple configuration (whole words, lower-cased). On SQLite (the embedde
 default) search falls back to a case-insensitive match of each word.
 """
 
+import unicodedata
 from typing import Final
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -26,13 +27,20 @@ class Unaccent(Func):
     function = "unaccent"
 
 
+def folded(text: str) -> str:
+    """Lower-case, accents removed ("Întârzie" → "intarzie"), for the fallback search."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_vector_refresh(*, article_id: int, locale: str, text: str) -> None:
+def search_vector_refresh(*, article_id: int, locale: str, title: str, text: str) -> None:
     """Store an article's vector: the title weighs more than the answer."""
     if not uses_postgres():
+        FaqArticle.objects.filter(id=article_id).update(search_text=folded(f"{title} {text}"))
         return
     config = Value(config_for(locale))
     FaqArticle.objects.filter(id=article_id).update(
@@ -48,8 +56,8 @@ def ranked_matches(queryset: QuerySet[FaqArticle], *, locale: str, query: str) -
         return queryset.none()
     if not uses_postgres():
         for word in words:
-            queryset = queryset.filter(title__icontains=word) | queryset.filter(body__icontains=word)
-        return queryset.distinct()
+            queryset = queryset.filter(search_text__contains=folded(word))
+        return queryset.order_by("position", "id")
     search = SearchQuery(
         Unaccent(Value(" ".join(words))), config=Value(config_for(locale)), search_type="plain"
     )

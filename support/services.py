@@ -28,6 +28,7 @@ from support import search
 from support.messages import SUPPORT_RECEIVED, SUPPORT_REPLY
 from support.models import (
     Author,
+    CannedAnswer,
     Case,
     CaseKind,
     CaseMessage,
@@ -272,7 +273,9 @@ def faq_article_save(*, article: FaqArticle) -> FaqArticle:
     if not article.slug:
         article.slug = _unique_slug(brand_id=article.brand_id, locale=article.locale, title=article.title)
     article.save()
-    search.search_vector_refresh(article_id=article.id, locale=article.locale, text=plain_text(article.body))
+    search.search_vector_refresh(
+        article_id=article.id, locale=article.locale, title=article.title, text=plain_text(article.body)
+    )
     return article
 
 
@@ -314,3 +317,57 @@ def article_viewed(*, article_id: int) -> None:
 def article_vote(*, article_id: int, helpful: bool) -> None:
     field = "helpful_yes" if helpful else "helpful_no"
     FaqArticle.objects.filter(id=article_id).update(**{field: F(field) + 1})
+
+
+@transaction.atomic
+def help_centre_starter_install(*, brand: Brand) -> int:
+    """Give a brand the starter answers and canned replies in each of its languages; idempotent.
+
+    Returns how many answers were added. Answers the brand already has (same slug) are left as edited.
+    """
+    from common.shopper import enabled_locales
+    from support.starter import ANSWERS, CANNED, CATEGORIES
+
+    added = 0
+    for locale in enabled_locales(brand):
+        answers = ANSWERS.get(locale)
+        if not answers:
+            continue
+        categories = {}
+        for position, (key, titles) in enumerate(CATEGORIES.items()):
+            categories[key], _created = FaqCategory.objects.get_or_create(
+                brand=brand, locale=locale, slug=key, defaults={"title": titles[locale], "position": position}
+            )
+        for position, answer in enumerate(answers):
+            if FaqArticle.objects.filter(brand=brand, locale=locale, slug=answer.slug).exists():
+                continue
+            faq_article_save(
+                article=FaqArticle(
+                    brand=brand,
+                    category=categories[answer.category],
+                    locale=locale,
+                    slug=answer.slug,
+                    title=answer.title,
+                    body=answer.body,
+                    position=position,
+                    statuses=list(answer.statuses),
+                )
+            )
+            added += 1
+        for title, body in CANNED.get(locale, ()):
+            CannedAnswer.objects.get_or_create(
+                brand=brand, locale=locale, title=title, defaults={"body": body}
+            )
+    return added
+
+
+def case_assign(*, case_id: int, priority: int, assignee_id: int | None) -> None:
+    """Set who works a case and how urgent it is; the assignee must be staff of the case's brand."""
+    case = Case.objects.get(id=case_id)
+    if assignee_id is not None and not case.brand.memberships.filter(user_id=assignee_id).exists():
+        raise ValidationError({"assignee": _("Choose someone of this brand's team.")})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": f"unknown priority {priority!r}"})
+    Case.objects.filter(id=case_id).update(
+        priority=priority, assignee_id=assignee_id, updated_at=timezone.now()
+    )

@@ -108,6 +108,7 @@ class Migration(migrations.Migration):
                 ('helpful_yes', models.PositiveIntegerField(default=0, editable=False)),
                 ('helpful_no', models.PositiveIntegerField(default=0, editable=False)),
                 ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('search_text', models.TextField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('brand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='faq_articles', to='brands.brand')),
                 ('from_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='support.case')),

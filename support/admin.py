@@ -1,0 +1,382 @@
+"""Support staff in the admin: one queue of cases per brand, the thread and the order in view,
+answering through the notifications outbox, canned answers, and the help centre's answers."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+
+from brands.admin_scope import BrandScopedAdmin
+from brands.selectors import brand_ids_for_user
+from notifications.models import Notification
+from support import selectors, services
+from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory
+
+
+class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+    canned = forms.ModelChoiceField(
+        queryset=CannedAnswer.objects.none(),
+        required=False,
+        label="Canned answer",
+        help_text="Fills the reply (or is sent as the reply when the reply is left empty).",
+    )
+    reply = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+        max_length=services.MAX_MESSAGE_LENGTH,
+        help_text="Sent to the shopper by email, and by SMS when they opted in. Kept in the thread.",
+    )
+    reply_by_sms = forms.BooleanField(required=False, initial=True, label="Also by SMS (if opted in)")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+        max_length=services.MAX_MESSAGE_LENGTH,
+        help_text="Internal: only your team sees it.",
+    )
+
+    class Meta:
+        model = Case
+        fields = ("status", "priority", "assignee")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case = self.instance
+        if case.pk:
+            canned = CannedAnswer.objects.filter(brand_id=case.brand_id).order_by("locale", "title")
+            self.fields["canned"].queryset = canned  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = (  # type: ignore[attr-defined]
+                get_user_model()
+                .objects.filter(memberships__brand_id=case.brand_id, is_active=True)
+                .distinct()
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        status = cleaned.get("status")
+        case = self.instance
+        if (
+            case.pk
+            and status
+            and status != case.status
+            and status not in services.ALLOWED_STATUS[case.status]
+        ):
+            self.add_error("status", f"A case cannot move from {case.get_status_display()} to {status}.")
+        return cleaned
+
+
+@admin.register(Case)
+class CaseAdmin(BrandScopedAdmin):
+    form = CaseForm
+    change_form_template = "admin/support/case/change_form.html"
+    list_display = (
+        "reference",
+        "subject",
+        "kind",
+        "topic",
+        "status",
+        "priority",
+        "assignee",
+        "order_number",
+        "waiting",
+    )
+    list_filter = ("status", "kind", "priority", "topic", "brand")
+    list_select_related = ("order", "assignee", "brand")
+    search_fields = ("subject", "email", "name", "order__number", "messages__body")
+    ordering = ("-priority", "created_at")
+    readonly_fields = (
+        "brand",
+        "kind",
+        "topic",
+        "shopper",
+        "order_in_view",
+        "shipments_in_view",
+        "messages_sent",
+        "thread",
+        "created_at",
+    )
+    actions = ("mark_solved", "make_faq")
+    fieldsets = (
+        (None, {"fields": ("brand", "kind", "topic", "created_at", "shopper")}),
+        ("Answer", {"fields": ("canned", "reply", "reply_by_sms", "note")}),
+        ("Workflow", {"fields": ("status", "priority", "assignee")}),
+        ("Thread", {"fields": ("thread",)}),
+        ("Order", {"fields": ("order_in_view", "shipments_in_view", "messages_sent")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        return super().get_queryset(request).select_related("brand", "order", "customer", "shipment")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        case = self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        canned = (
+            {str(answer.id): answer.body for answer in CannedAnswer.objects.filter(brand_id=case.brand_id)}
+            if case
+            else {}
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "canned_bodies": canned}
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # cases come from shoppers: the help centre, the tracking page, feedback
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    @admin.display(description="Case", ordering="id")
+    def reference(self, case: Case) -> str:
+        return case.reference
+
+    @admin.display(description="Order", ordering="order__number")
+    def order_number(self, case: Case) -> str:
+        return f"#{case.order.number}" if case.order else "—"
+
+    @admin.display(description="Waiting", ordering="last_shopper_message_at")
+    def waiting(self, case: Case) -> str:
+        if case.status in (CaseStatus.SOLVED, CaseStatus.CLOSED) or case.last_shopper_message_at is None:
+            return "—"
+        return timesince(case.last_shopper_message_at, timezone.now())
+
+    @admin.display(description="Shopper")
+    def shopper(self, case: Case) -> str:
+        customer = case.customer
+        phone = customer.phone if customer else ""
+        sms = " · SMS on" if customer and customer.sms_consent else ""
+        return format_html(
+            "{} &lt;{}&gt; {} · language {}{}",
+            case.name or (customer.first_name if customer else ""),
+            case.email,
+            phone,
+            case.locale,
+            sms,
+        )
+
+    @admin.display(description="Order in view")
+    def order_in_view(self, case: Case) -> str:
+        order = case.order
+        if order is None:
+            return "No order attached."
+        lines = format_html_join(
+            "", "<li>{} × {}</li>", ((line.quantity, line.title) for line in order.lines.all())
+        )
+        return format_html(
+            '<p><a href="{}">Order #{}</a> · placed {} · {} {}</p><ul>{}</ul>',
+            reverse("admin:orders_order_change", args=(order.id,)),
+            order.number,
+            order.placed_at.strftime("%Y-%m-%d"),
+            order.total,
+            order.currency,
+            lines,
+        )
+
+    @admin.display(description="Shipments")
+    def shipments_in_view(self, case: Case) -> str:
+        if case.order is None:
+            return "—"
+        rows = [
+            (
+                "★ " if case.shipment_id == shipment.id else "",
+                shipment.carrier_name or shipment.carrier_code,
+                shipment.tracking_number,
+                shipment.get_status_display(),
+                shipment.delivered_at.strftime("%Y-%m-%d %H:%M") if shipment.delivered_at else "",
+            )
+            for shipment in case.order.shipments.all()
+        ]
+        if not rows:
+            return "Not shipped yet."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}{} {} — {} {}</li>", rows))
+
+    @admin.display(description="Messages sent")
+    def messages_sent(self, case: Case) -> str:
+        if case.customer_id is None:
+            return "—"
+        sent = Notification.objects.filter(customer_id=case.customer_id).order_by("-created_at")[:20]
+        rows = [
+            (
+                note.created_at.strftime("%Y-%m-%d %H:%M"),
+                note.trigger,
+                note.channel,
+                note.state,
+                note.subject or note.body[:80],
+            )
+            for note in sent
+        ]
+        if not rows:
+            return "None."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} — {}</li>", rows))
+
+    @admin.display(description="Thread")
+    def thread(self, case: Case) -> str:
+        rows = [
+            (
+                message.author,
+                message.get_author_display(),
+                message.staff.get_username() if message.staff else "",
+                message.created_at.strftime("%Y-%m-%d %H:%M"),
+                f" · sent by {message.sent_by}" if message.sent_by else "",
+                message.body,
+            )
+            for message in selectors.case_thread(case_id=case.id)
+        ]
+        return format_html(
+            '<ol class="case-thread">{}</ol>',
+            format_html_join(
+                "",
+                '<li class="case-thread__{}"><strong>{}</strong> {} · {}{}<div style="white-space:pre-wrap">{}</div></li>',
+                rows,
+            ),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
+        # Every change goes through the services: the thread records it and replies go out once.
+        data = form.cleaned_data
+        staff_id = int(request.user.pk or 0)
+        original = Case.objects.get(pk=obj.pk)
+        if data.get("priority") != original.priority or data.get("assignee") != original.assignee:
+            services.case_assign(
+                case_id=obj.pk,
+                priority=data["priority"],
+                assignee_id=data["assignee"].pk if data.get("assignee") else None,
+            )
+        if data.get("note"):
+            services.case_note_add(case_id=obj.pk, staff_id=staff_id, body=data["note"])
+        reply = data.get("reply") or (data["canned"].body if data.get("canned") else "")
+        status = data["status"]
+        try:
+            if reply:
+                target = status if status != original.status else CaseStatus.WAITING
+                services.case_reply(
+                    case_id=obj.pk,
+                    staff_id=staff_id,
+                    body=reply,
+                    by_sms=data.get("reply_by_sms", False),
+                    status=target,
+                )
+                messages.success(request, "Your answer is on its way to the shopper.")
+            elif status != original.status:
+                services.case_status_set(case_id=obj.pk, status=status, staff_id=staff_id)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        return None  # nothing related is edited here
+
+    @admin.action(description="Mark solved")
+    def mark_solved(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
+        done = 0
+        for case in queryset:
+            try:
+                services.case_status_set(case_id=case.id, status=CaseStatus.SOLVED, staff_id=request.user.pk)
+                done += 1
+            except ValidationError:
+                continue
+        self.message_user(request, f"{done} case(s) solved.")
+
+    @admin.action(description="Turn the latest answer into an FAQ draft")
+    def make_faq(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse | None:
+        drafts = []
+        for case in queryset[:20]:
+            try:
+                drafts.append(services.faq_from_case(case_id=case.id))
+            except ValidationError as error:
+                self.message_user(request, f"{case.reference}: {'; '.join(error.messages)}", messages.WARNING)
+        if len(drafts) == 1:
+            self.message_user(request, "Draft created: check the wording, then publish it.")
+            return HttpResponseRedirect(reverse("admin:support_faqarticle_change", args=(drafts[0].id,)))
+        if drafts:
+            self.message_user(request, f"{len(drafts)} drafts created (unpublished).")
+        return None
+
+
+class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
+    statuses = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+        help_text="Show this answer on the tracking page in these situations.",
+    )
+
+    class Meta:
+        model = FaqArticle
+        fields = ("brand", "category", "locale", "title", "slug", "body", "position", "published", "statuses")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from tracking.statuses import ShipmentStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["statuses"].choices = [  # type: ignore[attr-defined]
+            ("late", "Late (past the expected date)"),
+            ("stuck", "Stuck (no scan for days)"),
+            *ShipmentStatus.choices,
+        ]
+        self.fields["slug"].required = False
+
+
+@admin.register(FaqArticle)
+class FaqArticleAdmin(BrandScopedAdmin):
+    form = FaqArticleForm
+    change_list_template = "admin/support/faqarticle/change_list.html"
+    list_display = (
+        "title",
+        "locale",
+        "category",
+        "published",
+        "position",
+        "views",
+        "helpful_yes",
+        "helpful_no",
+    )
+    list_filter = ("published", "locale", "category", "brand")
+    list_editable = ("position",)
+    list_select_related = ("category",)
+    search_fields = ("title", "body")
+    readonly_fields = ("views", "helpful_yes", "helpful_no", "from_case")
+
+    def save_model(self, request: HttpRequest, obj: FaqArticle, form: Any, change: bool) -> None:
+        try:
+            services.faq_article_save(article=obj)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        figures = selectors.help_figures(brand_ids=_brand_ids(request))
+        return super().changelist_view(request, {**(extra_context or {}), "help_figures": figures})  # type: ignore[return-value]
+
+
+def _brand_ids(request: HttpRequest) -> list[int] | None:
+    ids = brand_ids_for_user(user=request.user)
+    return None if ids is None else sorted(ids)
+
+
+@admin.register(FaqCategory)
+class FaqCategoryAdmin(BrandScopedAdmin):
+    list_display = ("title", "locale", "slug", "position", "brand")
+    list_filter = ("locale", "brand")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("title",)}  # noqa: RUF012 -- Django's admin API
+
+
+@admin.register(CannedAnswer)
+class CannedAnswerAdmin(BrandScopedAdmin):
+    list_display = ("title", "locale", "brand")
+    list_filter = ("locale", "brand")
+    search_fields = ("title", "body")

@@ -1,0 +1,138 @@
+"""Reads for customer care: the help centre in a shopper's language, search, a case's thread, figures."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from brands.models import Brand
+from support import search
+from support.models import Author, Case, CaseMessage, CaseStatus, FaqArticle, FaqCategory
+
+# Statuses an answer can be tagged with beyond the shipment statuses: derived situations.
+SITUATIONS: Final = ("late", "stuck")
+CONTEXTUAL_LIMIT: Final = 3
+SEARCH_LIMIT: Final = 20
+
+
+def help_categories(*, brand: Brand, locale: str) -> list[FaqCategory]:
+    """The language's categories that hold a published answer, each with its answers (two queries)."""
+    published = FaqArticle.objects.filter(published=True).only(
+        "id", "title", "category_id", "position", "locale", "brand_id"
+    )
+    categories = (
+        FaqCategory.objects.filter(brand=brand, locale=locale, articles__published=True)
+        .distinct()
+        .prefetch_related(Prefetch("articles", queryset=published))
+    )
+    return list(categories)
+
+
+def faq_search(*, brand: Brand, locale: str, query: str, limit: int = SEARCH_LIMIT) -> list[FaqArticle]:
+    """Published answers in the language matching the query, best first."""
+    base = FaqArticle.objects.filter(brand=brand, locale=locale, published=True).select_related("category")
+    return list(search.ranked_matches(base, locale=locale, query=query)[:limit])
+
+
+def published_article(*, brand: Brand, article_id: int) -> FaqArticle | None:
+    return (
+        FaqArticle.objects.filter(brand=brand, id=article_id, published=True)
+        .select_related("category")
+        .first()
+    )
+
+
+def related_articles(*, article: FaqArticle, limit: int = 5) -> list[FaqArticle]:
+    return list(
+        FaqArticle.objects.filter(category_id=article.category_id, published=True)
+        .exclude(id=article.id)
+        .only("id", "title")[:limit]
+    )
+
+
+def situations_of(*, overall_status: str, late: bool, stuck: bool) -> set[str]:
+    found = {overall_status}
+    if late:
+        found.add("late")
+    if stuck:
+        found.add("stuck")
+    return found
+
+
+def contextual_articles(
+    *, brand: Brand, locale: str, situations: Iterable[str], limit: int = CONTEXTUAL_LIMIT
+) -> list[FaqArticle]:
+    """The few answers tagged with one of the page's situations, most specific first (one query)."""
+    wanted = set(situations)
+    # Tags live in a JSON list; a brand has tens of tagged answers, so one bounded read and a
+    # filter here works on every database the product runs on.
+    tagged = (
+        FaqArticle.objects.filter(brand=brand, locale=locale, published=True)
+        .exclude(statuses=[])
+        .only("id", "title", "statuses", "position")
+        .order_by("position", "id")[:200]
+    )
+    matches = [article for article in tagged if wanted.intersection(article.statuses or [])]
+    # A "late" answer beats a generic "in transit" one when both fit.
+    matches.sort(key=lambda article: not wanted.intersection(SITUATIONS).intersection(article.statuses))
+    return matches[:limit]
+
+
+def case_by_token(*, brand: Brand, token: str) -> Case | None:
+    """The case behind a shopper's link, with the messages the shopper may see."""
+    visible = CaseMessage.objects.filter(author__in=(Author.SHOPPER, Author.AGENT)).order_by(
+        "created_at", "id"
+    )
+    return (
+        Case.objects.filter(brand=brand, token=token)
+        .select_related("order")
+        .prefetch_related(Prefetch("messages", queryset=visible, to_attr="visible_messages"))
+        .first()
+    )
+
+
+def case_thread(*, case_id: int) -> list[CaseMessage]:
+    return list(
+        CaseMessage.objects.filter(case_id=case_id).select_related("staff").order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class HelpFigures:
+    views: int
+    helpful_yes: int
+    helpful_no: int
+    questions: int
+    open_cases: int
+
+    @property
+    def helpful_share(self) -> float | None:
+        votes = self.helpful_yes + self.helpful_no
+        return self.helpful_yes / votes if votes else None
+
+    @property
+    def deflection(self) -> float | None:
+        """Answers read per question asked: how much the help centre saves the team."""
+        return self.views / self.questions if self.questions else None
+
+
+def help_figures(*, brand_ids: Sequence[int] | None) -> HelpFigures:
+    """Views and votes of the help centre against questions asked (two queries)."""
+    articles: QuerySet[FaqArticle] = FaqArticle.objects.all()
+    cases: QuerySet[Case] = Case.objects.all()
+    if brand_ids is not None:
+        articles = articles.filter(brand_id__in=brand_ids)
+        cases = cases.filter(brand_id__in=brand_ids)
+    totals = articles.aggregate(views=Sum("views"), yes=Sum("helpful_yes"), no=Sum("helpful_no"))
+    counts = cases.aggregate(
+        questions=Count("id", filter=Q(kind="question")),
+        open_cases=Count("id", filter=~Q(status__in=(CaseStatus.SOLVED, CaseStatus.CLOSED))),
+    )
+    return HelpFigures(
+        views=totals["views"] or 0,
+        helpful_yes=totals["yes"] or 0,
+        helpful_no=totals["no"] or 0,
+        questions=counts["questions"],
+        open_cases=counts["open_cases"],
+    )
