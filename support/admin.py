@@ -50,7 +50,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         case = self.instance
-        if case.pk:
+        if case.pk and "assignee" in self.fields:  # view-only staff get no editable fields
             canned = CannedAnswer.objects.filter(brand_id=case.brand_id).order_by("locale", "title")
             self.fields["canned"].queryset = canned  # type: ignore[attr-defined]
             self.fields["assignee"].queryset = (  # type: ignore[attr-defined]

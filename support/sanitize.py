@@ -1,5 +1,6 @@
 """What HTML an FAQ answer may hold: text formatting, lists, headings, links and images; nothing that runs."""
 
+from html import unescape
 from typing import Final
 
 import nh3
@@ -23,5 +24,6 @@ def clean_html(html: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """The words of an answer, for search and snippets."""
-    return " ".join(nh3.clean(html, tags=set()).split())
+    """The words of an answer, for search and snippets: block ends become spaces ("sosire.</p><p>Dacă"
+    must not read as one token), entities become characters."""
+    return " ".join(unescape(nh3.clean(html.replace("<", " <"), tags=set())).split())

@@ -51,7 +51,7 @@ def search_vector_refresh(*, article_id: int, locale: str, title: str, text: str
 
 def ranked_matches(queryset: QuerySet[FaqArticle], *, locale: str, query: str) -> QuerySet[FaqArticle]:
     """Articles matching every word of the query, best first."""
-    words = query[:MAX_QUERY_LENGTH].split()
+    words = query[:MAX_QUERY_LENGTH].replace("\x00", " ").split()
     if not words:
         return queryset.none()
     if not uses_postgres():

@@ -174,7 +174,7 @@ def case_reply(
     *, case_id: int, staff_id: int, body: str, by_sms: bool = True, status: str = CaseStatus.WAITING
 ) -> CaseMessage:
     """Answer the shopper: the message joins the thread and goes out by email (and SMS with consent)."""
-    case = Case.objects.select_for_update().select_related("brand", "order").get(id=case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand", "order").get(id=case_id)
     text = _clean_text(body, limit=MAX_MESSAGE_LENGTH, field="reply")
     message = CaseMessage.objects.create(case=case, author=Author.AGENT, staff_id=staff_id, body=text)
     sent: list[str] = []
