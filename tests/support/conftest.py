@@ -46,3 +46,7 @@ def question(brand: Any, order: Any) -> Any:
         ),
     )
     return case
+
+
+# The shared browser fixtures, for the browser tests of this directory.
+from tests.browser.conftest import axe_check, browser, page, page_without_js, screenshot  # noqa: E402, F401
