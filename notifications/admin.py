@@ -48,6 +48,11 @@ def preview_context(brand_id: int) -> dict[str, object]:
     }
 
 
+def _trigger_sample(trigger: str) -> dict[str, str]:
+    found = TRIGGERS.get(trigger)
+    return dict(found.sample) if found else {}
+
+
 class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
     trigger = forms.ChoiceField(choices=[])
 
@@ -65,7 +70,9 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
         cleaned = super().clean() or {}
         try:
             rendering.validate_template(
-                subject=cleaned.get("subject", ""), body=cleaned.get("body", ""), sample=PREVIEW_CONTEXT
+                subject=cleaned.get("subject", ""),
+                body=cleaned.get("body", ""),
+                sample={**PREVIEW_CONTEXT, **_trigger_sample(cleaned.get("trigger", ""))},
             )
         except rendering.TemplateInvalid as exc:
             raise forms.ValidationError(f"The template cannot be rendered: {exc}") from exc
@@ -86,7 +93,9 @@ class MessageTemplateAdmin(BrandScopedAdmin):
             return "Save to see a preview."
         try:
             rendered = rendering.render(
-                subject=obj.subject, body=obj.body, context=preview_context(obj.brand_id)
+                subject=obj.subject,
+                body=obj.body,
+                context={**_trigger_sample(obj.trigger), **preview_context(obj.brand_id)},
             )
         except rendering.TemplateInvalid as exc:
             return f"Cannot render: {exc}"

@@ -24,6 +24,8 @@ class Trigger:
     label: str
     channels: tuple[str, ...] = ("sms", "email")
     texts: dict[str, DefaultText] = field(default_factory=dict)  # by locale
+    # Sample values of the trigger's own context keys, for checking and previewing merchant templates.
+    sample: dict[str, str] = field(default_factory=dict)
 
 
 TRIGGERS: dict[str, Trigger] = {}

@@ -58,6 +58,14 @@ WORD_RETURN = {"en": "Return", "ro": "Returul", "pl": "Zwrot", "ru": "Возвр
 WORD_ORDER = {"en": "order #", "ro": "comanda #", "pl": "zamówienie #", "ru": "заказ №"}
 
 
+SAMPLE = {
+    "rma": "RMA-1042",
+    "return_url": "http://127.0.0.1:8000/casa-verde/returns/r/preview/",
+    "amount": "49.90",
+    "currency": "RON",
+}
+
+
 def register_return_triggers() -> None:
     for trigger, phrases in PHRASES.items():
         texts = {
@@ -70,4 +78,4 @@ def register_return_triggers() -> None:
             )
             for locale, phrase in phrases.items()
         }
-        register_trigger(Trigger(trigger, trigger.replace("_", " ").capitalize(), texts=texts))
+        register_trigger(Trigger(trigger, trigger.replace("_", " ").capitalize(), texts=texts, sample=SAMPLE))

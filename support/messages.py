@@ -6,11 +6,20 @@ SUPPORT_REPLY = "support_reply"
 SUPPORT_RECEIVED = "support_received"
 
 
+SAMPLE = {
+    "case_reference": "C-1042",
+    "case_subject": "Can I change the delivery address?",
+    "case_url": "http://127.0.0.1:8000/casa-verde/help/case/preview/",
+    "reply": "Yes: we have changed it, the parcel leaves tomorrow.",
+}
+
+
 def register_support_triggers() -> None:
     register_trigger(
         Trigger(
             SUPPORT_REPLY,
             "Support reply",
+            sample=SAMPLE,
             texts={
                 "en": DefaultText(
                     "Re: {{ case_subject }} [{{ case_reference }}]",
@@ -36,6 +45,7 @@ def register_support_triggers() -> None:
             SUPPORT_RECEIVED,
             "Support request received",
             channels=("email",),
+            sample=SAMPLE,
             texts={
                 "en": DefaultText(
                     "We have your message [{{ case_reference }}]",

@@ -185,3 +185,15 @@ def test_the_help_figures_show_above_the_answers(client, brand, agent):
     page = client.get("/admin/support/faqarticle/").content.decode()
     assert "1 answer views" in page
     assert "100% found helpful" in page
+
+
+def test_a_merchant_may_reword_the_support_reply_with_its_own_values(admin_client, brand):
+    from notifications.models import MessageTemplate
+
+    form = {"brand": brand.id, "trigger": "support_reply", "channel": "email", "locale": "en"}
+    good = {**form, "subject": "About {{ case_subject }}", "body": "{{ reply }} — see {{ case_url }}"}
+    assert admin_client.post("/admin/notifications/messagetemplate/add/", good).status_code == 302
+    bad = {**form, "locale": "ro", "subject": "x", "body": "{{ no_such_value }}"}
+    response = admin_client.post("/admin/notifications/messagetemplate/add/", bad)
+    assert "The template cannot be rendered" in response.content.decode()
+    assert list(MessageTemplate.objects.values_list("locale", flat=True)) == ["en"]
