@@ -51,7 +51,9 @@ def test_a_rating_is_saved_and_the_page_says_thank_you(client: Any, brand: Any, 
     assert response.url.endswith("#feedback")
     rating = DeliveryRating.objects.get()
     assert (rating.score, rating.comment, rating.locale) == (5, "Quick and friendly", "en")
-    assert rating.shipment == delivered and rating.order == delivered.order and rating.brand == brand
+    assert rating.shipment == delivered
+    assert rating.order == delivered.order
+    assert rating.brand == brand
     html = client.get(response.url).content.decode()
     assert "Thank you! Your rating is saved." in html
     assert 'value="5" id="face-5" required checked' in html

@@ -121,7 +121,7 @@ def test_two_schedulers_running_at_once_ask_once() -> None:
         try:
             barrier.wait(timeout=10)
             results.append(services.nps_requests_send())
-        except BaseException as error:  # noqa: BLE001 - reported to the test below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
