@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import axe_check, browser, page, page_without_js, screenshot  # noqa: F401 - browser fixtures
 from tests.tracking.page_builders import JOURNEY, S, order_with_lines, parcel
 
 DELIVERED_SCANS = (

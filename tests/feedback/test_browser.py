@@ -7,7 +7,6 @@ import pytest
 from feedback.models import DeliveryRating
 from support.models import Case
 from tests import factories
-from tests.browser.conftest import axe_check, browser, page, page_without_js, screenshot  # noqa: F401 - fixtures
 from tests.feedback.conftest import DELIVERED_SCANS
 from tests.tracking.page_builders import order_with_lines, parcel
 
