@@ -98,3 +98,14 @@ def test_staff_of_another_brand_see_none_of_ours(
     html = client.get("/admin/feedback/deliveryrating/", {"q": "crushed"}).content.decode()
     assert "the box was crushed" not in html
     assert "Figures for Northwind Outfitters" in html
+
+
+def test_the_demo_adds_ratings_once(db: None) -> None:
+    from demo.seed import seed_all
+    from feedback.seed import seed_feedback
+
+    seed_all()
+    first = DeliveryRating.objects.count()
+    assert first > 0
+    assert seed_feedback()
+    assert DeliveryRating.objects.count() == first
