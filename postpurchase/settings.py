@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "loyalty",
     "offers",
     "support",
+    "feedback",
     "demo",
 ]
 
@@ -183,6 +184,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 6 * 60 * 60.0,
     },
     "offers-send-occasions": {"task": "offers.send_occasions", "schedule": 60 * 60.0},
+    "feedback-send-nps-requests": {"task": "feedback.send_nps_requests", "schedule": 60 * 60.0},
 }
 
 # Outbound messages: console unless the environment names a provider.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("<slug:brand_slug>/r/<str:code>/", loyalty_views.referral_landing, name="referral-landing"),
     path("<slug:brand_slug>/go/<int:block_id>/", offers_page.block_redirect, name="offers-go"),
     path("<slug:brand_slug>/go/p/<int:product_id>/", offers_page.product_redirect, name="offers-product"),
+    path("<slug:brand_slug>/", include("feedback.urls")),
     path("<slug:brand_slug>/track/", include("tracking.urls")),
     path("<slug:brand_slug>/returns/", include("returns.urls")),
     path("<slug:brand_slug>/help/", include("support.urls")),

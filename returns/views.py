@@ -213,11 +213,15 @@ def start(request: HttpRequest, brand_slug: str, order_token: str) -> HttpRespon
         book = selectors.policy_book(brand=brand)
         options = selectors.order_options(order=order, book=book, now=timezone.now())
         reasons = selectors.active_reasons(brand=brand)
+        # A link may pre-choose the reason by its code (?reason=damaged, from a problem report).
+        wanted = request.GET.get("reason", "")
+        preset = next((reason for reason in reasons if reason.code == wanted), None) if wanted else None
         form = ItemsForm(
             request.POST if request.method == "POST" else None,
             options=options,
             reasons=reasons,
             locale=locale,
+            initial={"reason": str(preset.id)} if preset else None,
         )
         if form.is_bound and form.is_valid():
             lines = form.chosen()
