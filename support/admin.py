@@ -63,12 +63,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
         cleaned = super().clean() or {}
         status = cleaned.get("status")
         case = self.instance
-        if (
-            case.pk
-            and status
-            and status != case.status
-            and status not in services.ALLOWED_STATUS[case.status]
-        ):
+        if case.pk and status and not services.status_move_allowed(current=case.status, target=status):
             self.add_error("status", f"A case cannot move from {case.get_status_display()} to {status}.")
         return cleaned
 
@@ -281,7 +276,7 @@ class CaseAdmin(BrandScopedAdmin):
     @admin.action(description="Mark solved")
     def mark_solved(self, request: HttpRequest, queryset: QuerySet[Case]) -> None:
         done = 0
-        for case in queryset:
+        for case in queryset.only("id")[:500]:
             try:
                 services.case_status_set(case_id=case.id, status=CaseStatus.SOLVED, staff_id=request.user.pk)
                 done += 1

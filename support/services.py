@@ -176,6 +176,7 @@ def case_reply(
     """Answer the shopper: the message joins the thread and goes out by email (and SMS with consent)."""
     case = Case.objects.select_for_update(of=("self",)).select_related("brand", "order").get(id=case_id)
     text = _clean_text(body, limit=MAX_MESSAGE_LENGTH, field="reply")
+    _check_move(case, status)  # refused before anything is written or sent
     message = CaseMessage.objects.create(case=case, author=Author.AGENT, staff_id=staff_id, body=text)
     sent: list[str] = []
     if case.customer_id is not None:
@@ -200,7 +201,6 @@ def case_reply(
         case.assignee_id = staff_id
         updates.append("assignee")
     if status != case.status:
-        _check_move(case, status)
         case.status = status
         if status == CaseStatus.SOLVED:
             case.solved_at = timezone.now()
@@ -228,8 +228,13 @@ def case_shopper_reply(*, case_id: int, body: str) -> CaseMessage:
     return message
 
 
+def status_move_allowed(*, current: str, target: str) -> bool:
+    """Whether a case may go from `current` to `target` (staying put is always allowed)."""
+    return current == target or target in ALLOWED_STATUS.get(current, frozenset())
+
+
 def _check_move(case: Case, status: str) -> None:
-    if status not in ALLOWED_STATUS.get(case.status, frozenset()):
+    if not status_move_allowed(current=case.status, target=status):
         raise CaseRefused(
             _("A case cannot move from %(old)s to %(new)s.") % {"old": case.status, "new": status}
         )

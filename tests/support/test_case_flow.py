@@ -183,3 +183,13 @@ def test_an_answer_becomes_an_unpublished_faq_draft(brand, order, agent):
     assert draft.locale == case.locale
     assert draft.category.brand == brand
     assert FaqArticle.objects.filter(published=True, title=draft.title).count() == 0
+
+
+@pytest.mark.django_db
+def test_an_answer_with_an_illegal_status_move_writes_and_sends_nothing(brand, order, agent):
+    case, _ = open_case(brand, order_id=order.id, customer_id=order.customer_id)
+    Case.objects.filter(id=case.id).update(status=CaseStatus.CLOSED)
+    with pytest.raises(services.CaseRefused):
+        services.case_reply(case_id=case.id, staff_id=agent.id, body="Hi", status=CaseStatus.SOLVED)
+    assert case.messages.count() == 1
+    assert Notification.objects.filter(trigger="support_reply").count() == 0
