@@ -21,6 +21,7 @@ from tracking.views import TOKEN
 
 VOTED_COOKIE: Final = "help_voted"
 VOTED_COOKIE_AGE: Final = 365 * 24 * 3600
+CONFIRM_CODE_MAX_LENGTH: Final = 300
 
 
 def _brand_or_404(brand_slug: str) -> Brand:
@@ -188,3 +189,15 @@ def case(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@shopper_page
+@require_http_methods(["GET"])
+def case_confirm(request: HttpRequest, brand_slug: str, token: str, code: str) -> HttpResponse:
+    """The link in an acknowledgement: the address is the reader's; on to the conversation."""
+    brand = _brand_or_404(brand_slug)
+    well_formed = TOKEN.match(token) is not None and len(code) <= CONFIRM_CODE_MAX_LENGTH
+    found = services.case_address_confirm(brand=brand, token=token, code=code) if well_formed else None
+    if found is None:
+        raise Http404
+    return redirect(reverse("support-case", kwargs={"brand_slug": brand.slug, "token": found.token}))
