@@ -16,9 +16,9 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
+from common.ratelimits import shopper_ratelimit, url_kwarg
 from common.shopper import render_shopper, shopper_locale, shopper_page
 from feedback import selectors, services
 from feedback.forms import ProblemForm, RatingForm
@@ -189,7 +189,7 @@ def _locale_for(request: HttpRequest, data: TrackingPageData) -> str:
 
 @shopper_page
 @require_POST
-@ratelimit(key="ip", rate=POST_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=POST_RATE, target=url_kwarg("token"))
 def rate_delivery(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     data = _page_data(brand_slug, token)
     locale = _locale_for(request, data)
@@ -231,7 +231,7 @@ def rate_delivery(request: HttpRequest, brand_slug: str, token: str) -> HttpResp
 
 @shopper_page
 @require_POST
-@ratelimit(key="ip", rate=POST_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=POST_RATE, target=url_kwarg("token"))
 def report_problem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     data = _page_data(brand_slug, token)
     locale = _locale_for(request, data)

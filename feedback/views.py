@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
+from common.ratelimits import rate_limited_page, shopper_ratelimit, url_kwarg
 from common.shopper import render_shopper, shopper_locale, shopper_page
 from feedback import selectors, services
 from feedback.forms import NpsForm
@@ -19,7 +19,7 @@ SCALE_ENDS = (0, 10)
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=POST_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=POST_RATE, target=url_kwarg("token"))
 def nps(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     nps_request = (
@@ -39,11 +39,7 @@ def nps(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
             request, "feedback/nps_thanks.html", brand=brand, locale=locale, context=context
         )
     if request.method == "POST" and getattr(request, "limited", False):
-        response = render_shopper(
-            request, "tracking/rate_limited.html", brand=brand, locale=locale, status=429
-        )
-        response.headers["Retry-After"] = "60"
-        return response
+        return rate_limited_page(request, brand=brand, locale=locale, back_url=request.path)
     with translation.override(locale):
         form = NpsForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():

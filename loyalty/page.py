@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
+from common.ratelimits import rate_limited_page, shopper_ratelimit, url_kwarg
 from common.shopper import shopper_page
 from common.urls import absolute_url
 from loyalty import selectors, services
@@ -69,7 +69,7 @@ def tracking_block(context: TrackingPageContext) -> SafeString | None:
 
 @shopper_page
 @require_POST
-@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
 def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     well_formed = TOKEN.match(token) is not None
@@ -78,7 +78,10 @@ def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
         raise Http404
     page_url = reverse("tracking-page", kwargs={"brand_slug": brand.slug, "token": token})
     if getattr(request, "limited", False):
-        return HttpResponse(status=429)
+        order = data.order
+        return rate_limited_page(
+            request, brand=brand, preferred=(order.customer.locale, order.locale), back_url=page_url
+        )
     form = RedeemForm(request.POST)
     if not form.is_valid():
         return redirect(f"{page_url}?points=invalid#loyalty")

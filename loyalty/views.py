@@ -4,9 +4,9 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
+from common.ratelimits import shopper_ratelimit, url_kwarg
 from common.shopper import render_shopper, shopper_locale, shopper_page
 from loyalty import codes, referrals
 from loyalty.models import LoyaltyAccount, LoyaltyProgramme
@@ -26,7 +26,7 @@ class JoinForm(forms.Form):
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@shopper_ratelimit(rate="10/m", target=url_kwarg("code"))
 def referral_landing(request: HttpRequest, brand_slug: str, code: str) -> HttpResponse:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     locale = shopper_locale(request=request, brand=brand)

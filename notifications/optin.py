@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
 from common.phones import normalize_phone
+from common.ratelimits import rate_limited_page, shopper_ratelimit, url_kwarg
+from common.shopper import shopper_page
 from notifications import services
 from tracking import selectors as tracking_selectors
 from tracking.blocks import TrackingPageContext
@@ -44,8 +45,9 @@ def tracking_block(context: TrackingPageContext) -> SafeString | None:
     return mark_safe(html)  # noqa: S308 -- our own template, autoescaped
 
 
+@shopper_page
 @require_POST
-@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
 def sms_opt_in(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     if not TOKEN.match(token):
         raise Http404  # never ours (a NUL byte, say): no query
@@ -54,7 +56,13 @@ def sms_opt_in(request: HttpRequest, brand_slug: str, token: str) -> HttpRespons
     if brand is None or data is None:
         raise Http404
     if getattr(request, "limited", False):
-        return HttpResponse(status=429)
+        order = data.order
+        return rate_limited_page(
+            request,
+            brand=brand,
+            preferred=(order.customer.locale, order.locale),
+            back_url=request.path.rsplit("sms/", 1)[0],
+        )
     form = SmsOptInForm(request.POST)
     if form.is_valid():
         try:

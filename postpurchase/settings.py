@@ -88,6 +88,23 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The shopper forms' limit counters: Redis shared by every web node, this process's memory while
+# Redis is down (common/ratelimits.py), so an outage never turns the forms into errors.
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "common.ratelimits.FailoverRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+# The reverse proxies in front of the app, whose X-Forwarded-For is believed: how many there are
+# (TRUSTED_PROXY_COUNT) and/or their addresses or networks (TRUSTED_PROXIES). None by default:
+# the client is then the socket address and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.ratelimits import post_field, shopper_ratelimit, url_kwarg
 from common.shopper import render_shopper, shopper_locale, shopper_page
 from orders.models import Order
 from returns import links, policy, presentation, selectors, services, slip
@@ -87,7 +87,7 @@ def _order_locale(request: HttpRequest, brand: Brand, order: Order) -> str:
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=LOOKUP_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=LOOKUP_RATE, target=post_field("number"))
 def lookup(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     if brand is None:
@@ -272,7 +272,7 @@ def _checked_photos(form: ResolutionForm) -> list[CheckedPhoto]:
 
 @shopper_page
 @require_http_methods(["POST"])
-@ratelimit(key="ip", rate=SUBMIT_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=SUBMIT_RATE, target=url_kwarg("order_token"))
 def confirm(request: HttpRequest, brand_slug: str, order_token: str) -> HttpResponse:
     """Step two: the resolution, an optional comment and photos; creates the return."""
     declared = request.META.get("CONTENT_LENGTH") or "0"

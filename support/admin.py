@@ -97,10 +97,11 @@ class CaseAdmin(BrandScopedAdmin):
         "messages_sent",
         "thread",
         "created_at",
+        "email_confirmed_at",
     )
     actions = ("mark_solved", "make_faq")
     fieldsets = (
-        (None, {"fields": ("brand", "kind", "topic", "created_at", "shopper")}),
+        (None, {"fields": ("brand", "kind", "topic", "created_at", "shopper", "email_confirmed_at")}),
         ("Answer", {"fields": ("canned", "reply", "reply_by_sms", "note")}),
         ("Workflow", {"fields": ("status", "priority", "assignee")}),
         ("Thread", {"fields": ("thread",)}),

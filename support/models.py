@@ -67,6 +67,9 @@ class Case(models.Model):
     last_shopper_message_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # When the shopper proved the address is theirs (a link in the acknowledgement); null while it
+    # is only what someone typed into the form.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-priority", "created_at"]
@@ -182,3 +185,19 @@ class FaqArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.locale})"
+
+
+class AcknowledgementDay(models.Model):
+    """How many "we have your message" emails one address got on one day, across brands and servers."""
+
+    address = models.CharField(max_length=64, help_text="SHA-256 of the lower-cased address.")
+    day = models.DateField()
+    sent = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["address", "day"], name="acknowledgement_unique_address_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.sent}"

@@ -5,9 +5,12 @@ twice finds the case it opened before. Replies reach the shopper through the not
 so they follow its guarantees (written with the reply, sent at most once, SMS only with consent).
 """
 
+import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,8 +28,9 @@ from notifications.models import Channel, Notification
 from orders import services as orders
 from orders.models import Customer, Order
 from support import search
-from support.messages import SUPPORT_RECEIVED, SUPPORT_REPLY
+from support.messages import SUPPORT_ADDRESS_CONFIRM, SUPPORT_RECEIVED, SUPPORT_REPLY
 from support.models import (
+    AcknowledgementDay,
     Author,
     CannedAnswer,
     Case,
@@ -42,6 +46,10 @@ from tracking.models import Shipment
 
 MAX_MESSAGE_LENGTH: Final = 5000
 MAX_SUBJECT_LENGTH: Final = 200
+# "We have your message" emails to one address a day, whoever asks: Ask us is not a mail relay.
+ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY: Final = 3
+CONFIRM_SALT: Final = "support.case.confirm-address"
+CONFIRM_MAX_AGE: Final = 30 * 24 * 3600
 # Status moves an agent or the shopper may make; anything else is refused.
 ALLOWED_STATUS: Final[dict[str, frozenset[str]]] = {
     CaseStatus.NEW: frozenset({CaseStatus.OPEN, CaseStatus.WAITING, CaseStatus.SOLVED, CaseStatus.CLOSED}),
@@ -147,16 +155,78 @@ def case_open(*, brand: Brand, data: CaseInput) -> tuple[Case, bool]:
         return Case.objects.get(brand=brand, source_key=data.source_key), False
     CaseMessage.objects.create(case=case, author=Author.SHOPPER, body=body)
     if data.acknowledge and customer is not None:
-        notifications.notification_request(
-            brand_id=brand.id,
-            customer_id=customer.id,
-            trigger=SUPPORT_RECEIVED,
-            subject_key=f"case:{case.id}:received",
-            context=_message_context(case),
-            channels=(Channel.EMAIL,),
-            order_id=order.id if order else None,
-        )
+        _acknowledge(case=case, customer=customer, order=order)
     return case, True
+
+
+def _acknowledge(*, case: Case, customer: Customer, order: Order | None) -> None:
+    """Tell the shopper the message arrived; quote it only to the address on file for the order.
+
+    Anyone can type any address into Ask us. An address not proven to be the shopper's gets a
+    message with none of the sender's words (subject, name) and a link to confirm it, and no
+    address gets more than a few acknowledgements a day. The case stays for agents either way.
+    """
+    if not acknowledgement_slot_take(email=customer.email, day=timezone.now().date()):
+        return
+    on_file = order is not None and order.customer.email.strip().lower() == customer.email.strip().lower()
+    if on_file:
+        trigger, context = SUPPORT_RECEIVED, _message_context(case)
+    else:
+        trigger = SUPPORT_ADDRESS_CONFIRM
+        context = {
+            "case_reference": case.reference,
+            "confirm_url": case_confirm_url(case),
+            "first_name": "",  # a stranger may have typed it
+            "locale": case.locale,
+        }
+    notifications.notification_request(
+        brand_id=case.brand_id,
+        customer_id=customer.id,
+        trigger=trigger,
+        subject_key=f"case:{case.id}:received",
+        context=context,
+        channels=(Channel.EMAIL,),
+        order_id=order.id if order else None,
+    )
+
+
+def _address_key(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def acknowledgement_slot_take(*, email: str, day: date) -> bool:
+    """One of the address's acknowledgements for the day, counted in Postgres across every server
+    and brand; False once the day's share is used."""
+    key = _address_key(email)
+    AcknowledgementDay.objects.get_or_create(address=key, day=day)
+    taken = AcknowledgementDay.objects.filter(
+        address=key, day=day, sent__lt=ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY
+    ).update(sent=F("sent") + 1)
+    return taken == 1
+
+
+def case_confirm_url(case: Case) -> str:
+    """The link that proves the case's address belongs to whoever reads its mail."""
+    code = signing.dumps([case.id, case.email], salt=CONFIRM_SALT, compress=True)
+    return absolute_url(
+        reverse(
+            "support-case-confirm",
+            kwargs={"brand_slug": case.brand.slug, "token": case.token, "code": code},
+        )
+    )
+
+
+def case_address_confirm(*, brand: Brand, token: str, code: str) -> Case | None:
+    """Mark the case's address as the shopper's when the link is genuine; idempotent. None if not."""
+    try:
+        case_id, email = signing.loads(code, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    case = Case.objects.filter(id=case_id, brand=brand, token=token, email=email).first()
+    if case is None:
+        return None
+    Case.objects.filter(id=case.id, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
+    return case
 
 
 def _message_context(case: Case) -> dict[str, object]:

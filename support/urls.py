@@ -8,4 +8,5 @@ urlpatterns = [
     path("a/<int:article_id>/vote/", views.article_vote, name="support-article-vote"),
     path("ask/", views.ask, name="support-ask"),
     path("case/<str:token>/", views.case, name="support-case"),
+    path("case/<str:token>/confirm/<str:code>/", views.case_confirm, name="support-case-confirm"),
 ]

@@ -8,10 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.ratelimits import post_field, shopper_ratelimit, url_kwarg
 from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
 from support import selectors, services
 from support.forms import AskForm, ReplyForm, SearchForm, VoteForm
@@ -21,6 +21,7 @@ from tracking.views import TOKEN
 
 VOTED_COOKIE: Final = "help_voted"
 VOTED_COOKIE_AGE: Final = 365 * 24 * 3600
+CONFIRM_CODE_MAX_LENGTH: Final = 300
 
 
 def _brand_or_404(brand_slug: str) -> Brand:
@@ -76,7 +77,7 @@ def article(request: HttpRequest, brand_slug: str, article_id: int) -> HttpRespo
 
 @shopper_page
 @require_POST
-@ratelimit(key="ip", rate="30/h", method="POST", block=False)
+@shopper_ratelimit(rate="30/h")
 def article_vote(request: HttpRequest, brand_slug: str, article_id: int) -> HttpResponse:
     brand = _brand_or_404(brand_slug)
     found = selectors.published_article(brand=brand, article_id=article_id)
@@ -103,7 +104,7 @@ def article_vote(request: HttpRequest, brand_slug: str, article_id: int) -> Http
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate="5/10m", method="POST", block=False)
+@shopper_ratelimit(rate="5/10m", target=post_field("email"), target_rate="10/h")
 def ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = _brand_or_404(brand_slug)
     token = request.POST.get("tracking") or request.GET.get("t", "")
@@ -162,7 +163,7 @@ def ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate="10/10m", method="POST", block=False)
+@shopper_ratelimit(rate="10/10m", target=url_kwarg("token"))
 def case(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     brand = _brand_or_404(brand_slug)
     found = selectors.case_by_token(brand=brand, token=token) if TOKEN.match(token) else None
@@ -188,3 +189,15 @@ def case(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@shopper_page
+@require_http_methods(["GET"])
+def case_confirm(request: HttpRequest, brand_slug: str, token: str, code: str) -> HttpResponse:
+    """The link in an acknowledgement: the address is the reader's; on to the conversation."""
+    brand = _brand_or_404(brand_slug)
+    well_formed = TOKEN.match(token) is not None and len(code) <= CONFIRM_CODE_MAX_LENGTH
+    found = services.case_address_confirm(brand=brand, token=token, code=code) if well_formed else None
+    if found is None:
+        raise Http404
+    return redirect(reverse("support-case", kwargs={"brand_slug": brand.slug, "token": found.token}))

@@ -27,12 +27,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(settings: Any) -> Iterator[None]:
     """Each test gets its own Redis key space (rate limits never leak) and runs tasks in-process."""
+    prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
+            "KEY_PREFIX": prefix,
+        },
+        "ratelimit": {
+            "BACKEND": "common.ratelimits.FailoverRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": prefix,
+        },
     }
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.ratelimits import post_field, shopper_ratelimit
 from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
 from tracking import presentation, selectors, services
 from tracking.blocks import TrackingPageContext, render_blocks
@@ -28,7 +28,7 @@ def _not_found(request: HttpRequest, brand: Brand | None) -> HttpResponse:
 
 @shopper_page
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=LOOKUP_RATE, method="POST", block=False)
+@shopper_ratelimit(rate=LOOKUP_RATE, target=post_field("number"))
 def lookup(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     if brand is None:
