@@ -184,7 +184,11 @@ def _validate_times(data: OrderInput) -> None:
             ("updated_at", data.updated_at),
         )
         if value is not None
-        and (reason := implausible_time(value, now=now, ahead=ORDER_AHEAD, what=name.replace("_", " ")))
+        and (
+            reason := implausible_time(
+                value, now=now, ahead=ORDER_AHEAD, what=name.replace("_", " ").capitalize()
+            )
+        )
     }
     if errors:
         raise ValidationError(errors)

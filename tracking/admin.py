@@ -16,6 +16,22 @@ from tracking.models import (
     TrackingSettings,
     WebhookResult,
 )
+from tracking.numbers import tracking_number_key
+
+
+class TrackingNumberSearchMixin:
+    """Admin search also finds a parcel by its number in another spelling ('1z 999-aa1' → 1Z999AA1)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        results, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        key = tracking_number_key(search_term)
+        if key:
+            results = results | queryset.filter(tracking_key=key)
+        return results, may_have_duplicates
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -80,7 +96,7 @@ class TrackingEventInline(BrandScopedTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(BrandScopedAdmin):
+class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "tracking_number",
         "carrier_name",
@@ -138,7 +154,7 @@ class ShipmentAdmin(BrandScopedAdmin):
 
 
 @admin.register(InboundWebhook)
-class InboundWebhookAdmin(BrandScopedAdmin):
+class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "received_at",
         "provider",

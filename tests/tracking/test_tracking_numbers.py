@@ -156,3 +156,12 @@ def test_admin_correction_of_the_number_takes_in_the_waiting_call(admin_client, 
     shipment.refresh_from_db()
     assert shipment.status == S.IN_TRANSIT
     assert InboundWebhook.objects.get().result == "processed"
+
+
+def test_admin_search_finds_another_spelling(admin_client, brand, order):
+    shipment, _ = services.shipment_upsert(
+        brand=brand, order=order, carrier_code="ups", tracking_number="1Z4F82E30391846127"
+    )
+    response = admin_client.get("/admin/tracking/shipment/", {"q": "1z4f82-e303-9184-6127"})
+    assert response.status_code == 200
+    assert [row.id for row in response.context["cl"].result_list] == [shipment.id]
