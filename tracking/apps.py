@@ -19,6 +19,7 @@ class TrackingConfig(AppConfig):
                 *everyone,
                 "change_shipment",
                 "view_inboundwebhook",
+                "view_reactionfailure",
                 "view_trackingsettings",
                 "change_trackingsettings",
             ),

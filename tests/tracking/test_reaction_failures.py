@@ -147,3 +147,13 @@ def test_a_failing_flag_reaction_keeps_the_flag(brand, ups_shipment, reactions):
         ("late", "ValueError: no template for late"),
         ("stuck", "ValueError: no template for late"),
     }
+
+
+def test_failures_are_listed_in_the_admin(admin_client, client, brand, ups_shipment, reactions):
+    with time_machine.travel(NOW, tick=False):
+        send(client, brand)
+    failure = ReactionFailure.objects.get()
+    listing = admin_client.get("/admin/tracking/reactionfailure/")
+    assert listing.status_code == 200
+    assert NAME in listing.content.decode()
+    assert admin_client.get(f"/admin/tracking/reactionfailure/{failure.id}/change/").status_code == 200
