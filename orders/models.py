@@ -104,6 +104,11 @@ class Order(models.Model):
     locale = models.CharField(max_length=5, choices=LOCALE_CHOICES, blank=True)
     tracking_token = models.CharField(max_length=32, unique=True, default=new_public_token, editable=False)
     source = models.CharField(max_length=20, default="api")
+    source_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the store last changed the order: older updates are not applied.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from common.plausible_dates import ORDER_AHEAD, implausible_time
 from orders.models import Customer, Order, OrderLine, Product
 
 
@@ -67,12 +69,14 @@ class OrderInput:
     locale: str = ""
     cancelled_at: datetime | None = None
     source: str = "api"
+    updated_at: datetime | None = None  # the store's own last change; older updates are not applied
 
 
 @dataclass(frozen=True)
 class UpsertResult:
     order: Order
     created: bool
+    applied: bool = True  # False: the update was not newer than the order we hold
 
 
 # Other apps (notifications, loyalty) react to a new order; they register here instead of
@@ -169,10 +173,41 @@ def order_upsert(*, brand: Brand, data: OrderInput) -> UpsertResult:
     return _order_upsert_once(brand=brand, data=data)
 
 
+def _validate_times(data: OrderInput) -> None:
+    """No order is placed, changed or cancelled before 2000 or tomorrow."""
+    now = timezone.now()
+    errors = {
+        name: [reason]
+        for name, value in (
+            ("placed_at", data.placed_at),
+            ("cancelled_at", data.cancelled_at),
+            ("updated_at", data.updated_at),
+        )
+        if value is not None
+        and (
+            reason := implausible_time(
+                value, now=now, ahead=ORDER_AHEAD, what=name.replace("_", " ").capitalize()
+            )
+        )
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def _order_upsert_once(*, brand: Brand, data: OrderInput) -> UpsertResult:
+    _validate_times(data)
     order = Order.objects.select_for_update().filter(brand=brand, external_id=data.external_id).first()
     created = order is None
+    if (
+        order is not None
+        and data.updated_at is not None
+        and order.source_updated_at is not None
+        and data.updated_at <= order.source_updated_at
+    ):
+        # Stores deliver webhooks out of order: an older state must not undo a newer one
+        # (a cancellation, an address change).
+        return UpsertResult(order=order, created=False, applied=False)
     if Order.objects.filter(brand=brand, number=data.number).exclude(external_id=data.external_id).exists():
         raise ValidationError(
             {"number": [_("Order number %(number)s belongs to another order.") % {"number": data.number}]}
@@ -206,6 +241,7 @@ def _order_upsert_once(*, brand: Brand, data: OrderInput) -> UpsertResult:
         "shipping_country": address.country.upper(),
         "locale": data.locale or customer.locale,
         "source": data.source,
+        "source_updated_at": data.updated_at or (order.source_updated_at if order else None),
     }
     if order is None:
         with transaction.atomic():

@@ -7,7 +7,31 @@ from django.utils import timezone
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
 from tracking import simulation, webhooks
-from tracking.models import InboundWebhook, Shipment, ShipmentLine, TrackingEvent, TrackingSettings
+from tracking.models import (
+    InboundWebhook,
+    ReactionFailure,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+    TrackingSettings,
+    WebhookResult,
+)
+from tracking.numbers import tracking_number_key
+
+
+class TrackingNumberSearchMixin:
+    """Admin search also finds a parcel by its number in another spelling ('1z 999-aa1' → 1Z999AA1)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        results, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        key = tracking_number_key(search_term)
+        if key:
+            results = results | queryset.filter(tracking_key=key)
+        return results, may_have_duplicates
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -28,6 +52,24 @@ class AttentionFilter(admin.SimpleListFilter):
             return queryset.filter(stuck_since__isnull=False, delivered_at__isnull=True)
         if self.value() == "problem":
             return queryset.filter(status__in=["exception", "failed_attempt", "returned_to_sender"])
+        return queryset
+
+
+class UnmatchedFilter(admin.SimpleListFilter):
+    title = "unmatched"
+    parameter_name = "unmatched"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("waiting", "Still unmatched (retried)"),
+            ("expired", "Unmatched for too long (no longer retried)"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[InboundWebhook]) -> QuerySet[InboundWebhook]:
+        if self.value() == "waiting":
+            return queryset.filter(result=WebhookResult.UNMATCHED)
+        if self.value() == "expired":
+            return queryset.filter(result=WebhookResult.UNMATCHED_EXPIRED)
         return queryset
 
 
@@ -54,7 +96,7 @@ class TrackingEventInline(BrandScopedTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(BrandScopedAdmin):
+class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "tracking_number",
         "carrier_name",
@@ -96,6 +138,12 @@ class ShipmentAdmin(BrandScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # shipments come from the store, the carriers or the API
 
+    def save_model(self, request: HttpRequest, obj: Shipment, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "tracking_number" in form.changed_data:
+            # A corrected number may be the one carrier calls were waiting for.
+            webhooks.unmatched_webhooks_reprocess(brand_id=obj.brand_id, tracking_number=obj.tracking_number)
+
     @admin.action(description="Simulate the next carrier scan (demo)")
     def simulate_scan(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> None:
         moved = 0
@@ -106,7 +154,7 @@ class ShipmentAdmin(BrandScopedAdmin):
 
 
 @admin.register(InboundWebhook)
-class InboundWebhookAdmin(BrandScopedAdmin):
+class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "received_at",
         "provider",
@@ -115,8 +163,9 @@ class InboundWebhookAdmin(BrandScopedAdmin):
         "tracking_number",
         "signature_valid",
         "result",
+        "reason",
     )
-    list_filter = ("provider", "result", "signature_valid", "brand")
+    list_filter = (UnmatchedFilter, "provider", "result", "signature_valid", "brand")
     search_fields = ("tracking_number", "delivery_id", "error")
     list_select_related = ("brand",)
     date_hierarchy = "received_at"
@@ -143,6 +192,10 @@ class InboundWebhookAdmin(BrandScopedAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    @admin.display(description="why")
+    def reason(self, webhook: InboundWebhook) -> str:
+        return webhook.error[:120]
+
     @admin.action(description="Re-process the selected webhooks", permissions=["view"])
     def reprocess(self, request: HttpRequest, queryset: QuerySet[InboundWebhook]) -> None:
         done, skipped = 0, 0
@@ -163,3 +216,38 @@ class InboundWebhookAdmin(BrandScopedAdmin):
 class TrackingSettingsAdmin(BrandScopedAdmin):
     list_display = ("brand", "stuck_after_hours", "late_after_days")
     list_select_related = ("brand",)
+
+
+@admin.register(ReactionFailure)
+class ReactionFailureAdmin(BrandScopedAdmin):
+    """Reactions of other apps that failed on a shipment change; retried with backoff."""
+
+    list_display = (
+        "created_at",
+        "reaction",
+        "kind",
+        "shipment",
+        "attempts",
+        "next_attempt_at",
+        "resolved_at",
+    )
+    list_filter = ("kind", "reaction")
+    list_select_related = ("shipment",)
+    readonly_fields = (
+        "reaction",
+        "kind",
+        "shipment",
+        "payload",
+        "error",
+        "attempts",
+        "next_attempt_at",
+        "resolved_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

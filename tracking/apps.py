@@ -19,11 +19,17 @@ class TrackingConfig(AppConfig):
                 *everyone,
                 "change_shipment",
                 "view_inboundwebhook",
+                "view_reactionfailure",
                 "view_trackingsettings",
                 "change_trackingsettings",
             ),
         )
         role_permissions_register(role=Role.RETURNS_MANAGER, app_label="tracking", codenames=everyone)
         role_permissions_register(role=Role.SUPPORT_AGENT, app_label="tracking", codenames=everyone)
+        from orders.services import ORDER_CREATED_HOOKS
+        from tracking.webhooks import order_created_reaction
+
+        if order_created_reaction not in ORDER_CREATED_HOOKS:
+            ORDER_CREATED_HOOKS.append(order_created_reaction)
         if seed_shipments not in DEMO_STEPS:
             DEMO_STEPS.append(seed_shipments)

@@ -5,6 +5,7 @@ from django.db import models
 from brands.models import Brand
 from common.tokens import new_public_token
 from orders.models import Order, OrderLine
+from tracking.numbers import tracking_key_expression
 from tracking.statuses import ShipmentStatus
 
 
@@ -28,7 +29,13 @@ class Shipment(models.Model):
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
     carrier_code = models.CharField(max_length=50)
     carrier_name = models.CharField(max_length=100, blank=True)
-    tracking_number = models.CharField(max_length=64)
+    tracking_number = models.CharField(max_length=64, help_text="As the carrier or store wrote it.")
+    tracking_key = models.GeneratedField(
+        expression=tracking_key_expression("tracking_number"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+        help_text="The tracking number without separators, upper-cased: what lookups compare.",
+    )
     carrier_tracking_url = models.URLField(max_length=500, blank=True)
     external_id = models.CharField(
         max_length=64, blank=True, help_text="The provider's id (tracker, fulfillment)."
@@ -63,6 +70,7 @@ class Shipment(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
+            models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
         ]
         ordering: ClassVar = ["created_at", "id"]
 
@@ -125,7 +133,9 @@ class WebhookResult(models.TextChoices):
     PROCESSED = "processed", "Processed"
     DUPLICATE = "duplicate", "Duplicate delivery"
     IGNORED = "ignored", "Ignored (topic or event not used)"
-    UNMATCHED = "unmatched", "No shipment with this tracking number yet"
+    UNMATCHED = "unmatched", "Unmatched: no shipment or order for it yet, retried"
+    UNMATCHED_EXPIRED = "unmatched_expired", "Unmatched for too long; no longer retried"
+    STALE = "stale", "Older than the data we hold; not applied"
     REJECTED = "rejected", "Rejected (signature or size)"
     INVALID = "invalid", "Invalid body"
     FAILED = "failed", "Failed while processing"
@@ -141,11 +151,19 @@ class InboundWebhook(models.Model):
         max_length=100, blank=True, help_text="The provider's id of this delivery."
     )
     tracking_number = models.CharField(max_length=64, blank=True, db_index=True)
+    tracking_key = models.GeneratedField(
+        expression=tracking_key_expression("tracking_number"),
+        output_field=models.CharField(max_length=64),
+        db_persist=True,
+    )
+    order_external_id = models.CharField(
+        max_length=64, blank=True, help_text="The store's order id, for a fulfillment that came first."
+    )
     headers = models.JSONField(default=dict)
     body = models.TextField(blank=True)
     body_truncated = models.BooleanField(default=False)
     signature_valid = models.BooleanField(null=True)
-    result = models.CharField(max_length=12, choices=WebhookResult.choices, default=WebhookResult.RECEIVED)
+    result = models.CharField(max_length=20, choices=WebhookResult.choices, default=WebhookResult.RECEIVED)
     error = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
@@ -154,6 +172,8 @@ class InboundWebhook(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["provider", "brand", "delivery_id"], name="inbound_webhook_delivery_idx"),
             models.Index(fields=["result", "received_at"], name="inbound_webhook_result_idx"),
+            models.Index(fields=["brand", "tracking_key"], name="inbound_webhook_key_idx"),
+            models.Index(fields=["brand", "order_external_id"], name="inbound_webhook_order_idx"),
         ]
         ordering: ClassVar = ["-received_at", "-id"]
 
@@ -193,3 +213,36 @@ class TrackingPageView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.day}: {self.views}"
+
+
+class ReactionFailure(models.Model):
+    """A reaction of another app to a shipment change that raised; retried on its own with backoff.
+
+    The carrier event that caused it stands: the reaction ran in its own savepoint.
+    """
+
+    BRAND_LOOKUP = "shipment__brand"
+
+    reaction = models.CharField(max_length=200, help_text="The registered callable, module.name.")
+    kind = models.CharField(max_length=20, help_text="status_changed or flagged.")
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="reaction_failures")
+    payload = models.JSONField(help_text="The change the reaction was given, to give it again.")
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="reaction_failure_due_idx",
+            )
+        ]
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reaction} on shipment {self.shipment_id}"

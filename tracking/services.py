@@ -5,11 +5,14 @@ Every ingestion path (carrier webhooks, Shopify fulfillments, the generic API) e
 consequences (hooks writing notification rows) in one transaction.
 """
 
+import dataclasses
 import hashlib
+import logging
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,19 +20,24 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from brands.models import Brand
+from common.plausible_dates import ESTIMATE_AHEAD, SCAN_AHEAD, implausible_date, implausible_time
 from orders.models import Order, OrderLine
 from tracking import hooks
 from tracking.carriers.base import CarrierEvent, TrackingUpdate
 from tracking.models import (
     Direction,
     EddSource,
+    ReactionFailure,
     Shipment,
     ShipmentLine,
     TrackingEvent,
     TrackingPageView,
     TrackingSettings,
 )
+from tracking.numbers import tracking_number_key
 from tracking.statuses import FINAL_STATUSES, RANK, ShipmentStatus
+
+logger = logging.getLogger(__name__)
 
 # Our own estimate needs this many delivered parcels of the same carrier and country.
 EDD_MIN_SAMPLES = 5
@@ -53,6 +61,7 @@ class ApplyResult:
     new_events: int
     status_changed: bool
     status: str
+    dropped: tuple[str, ...] = ()  # why scans or an estimate were not used (impossible dates)
 
 
 def event_fingerprint(event: CarrierEvent) -> str:
@@ -115,19 +124,25 @@ def shipment_upsert(
         "carrier_tracking_url": carrier_tracking_url,
         "external_id": external_id,
     }
-    try:
-        with transaction.atomic():
-            shipment, created = Shipment.objects.get_or_create(
-                brand=brand,
-                carrier_code=carrier_code,
-                tracking_number=tracking_number,
-                defaults={**defaults, "order": order, "source": source, "direction": direction},
-            )
-    except IntegrityError:
-        shipment, created = (
-            Shipment.objects.get(brand=brand, carrier_code=carrier_code, tracking_number=tracking_number),
-            False,
-        )
+    key = tracking_number_key(tracking_number)
+    same_parcel = Shipment.objects.filter(brand=brand, carrier_code=carrier_code, tracking_key=key)
+    shipment = same_parcel.order_by("id").first()
+    created = False
+    if shipment is None:
+        try:
+            with transaction.atomic():
+                shipment = Shipment.objects.create(
+                    brand=brand,
+                    carrier_code=carrier_code,
+                    tracking_number=tracking_number,
+                    order=order,
+                    source=source,
+                    direction=direction,
+                    **defaults,
+                )
+                created = True
+        except IntegrityError:
+            shipment = same_parcel.order_by("id").get()
     if shipment.order_id != order.id:
         raise ValidationError({"tracking_number": ["This tracking number belongs to another order."]})
     if not created:
@@ -155,6 +170,11 @@ def shipment_upsert(
             ShipmentLine.objects.update_or_create(
                 shipment=shipment, order_line=line, defaults={"quantity": quantity}
             )
+    if created:
+        # Carrier calls that came before the shipment, by whichever path it is created.
+        from tracking.webhooks import unmatched_webhooks_reprocess
+
+        unmatched_webhooks_reprocess(brand_id=brand.id, tracking_number=shipment.tracking_number)
     return shipment, created
 
 
@@ -180,20 +200,157 @@ def _status_changed(shipment: Shipment, old_status: str, at: datetime) -> None:
         detail=shipment.status_detail,
         occurred_at=at,
     )
-    for hook in hooks.STATUS_CHANGED_HOOKS:
-        hook(change)
+    for hook in list(hooks.STATUS_CHANGED_HOOKS):
+        _react(kind=REACTION_STATUS_CHANGED, hook=hook, change=change, shipment_id=shipment.id)
+
+
+REACTION_STATUS_CHANGED: Final = "status_changed"
+REACTION_FLAGGED: Final = "flagged"
+REACTION_MAX_ATTEMPTS: Final = 8
+REACTION_FIRST_RETRY: Final = timedelta(minutes=1)
+REACTION_LONGEST_WAIT: Final = timedelta(hours=6)
+_CHANGE_TYPES: Final[dict[str, type[Any]]] = {
+    REACTION_STATUS_CHANGED: hooks.ShipmentStatusChanged,
+    REACTION_FLAGGED: hooks.ShipmentFlagged,
+}
+
+
+def reaction_name(hook: Callable[..., Any]) -> str:
+    """The registered reaction's stable name: module and qualified name."""
+    return f"{hook.__module__}.{hook.__qualname__}"[:200]
+
+
+def reaction_retry_delay(*, attempts: int) -> timedelta:
+    """Exponential backoff after `attempts` failures: 1, 2, 4 … minutes, at most six hours."""
+    return min(REACTION_FIRST_RETRY * 2 ** max(attempts - 1, 0), REACTION_LONGEST_WAIT)
+
+
+def _react(*, kind: str, hook: Callable[[Any], None], change: Any, shipment_id: int) -> None:
+    """Run one reaction in its own savepoint; a failure is recorded for retry, never raised."""
+    try:
+        with transaction.atomic():
+            hook(change)
+    except Exception as exc:
+        logger.exception(
+            "Reaction %s to shipment %s failed; retried later.", reaction_name(hook), shipment_id
+        )
+        payload = {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in dataclasses.asdict(change).items()
+        }
+        ReactionFailure.objects.create(
+            reaction=reaction_name(hook),
+            kind=kind,
+            shipment_id=shipment_id,
+            payload=payload,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            attempts=1,
+            next_attempt_at=timezone.now() + reaction_retry_delay(attempts=1),
+        )
+
+
+def _change_from_payload(kind: str, payload: dict[str, Any]) -> Any:
+    change_type = _CHANGE_TYPES[kind]
+    values = dict(payload)
+    for name in ("occurred_at", "flagged_at"):
+        if isinstance(values.get(name), str):
+            values[name] = datetime.fromisoformat(values[name])
+    return change_type(**values)
+
+
+def _registered(kind: str) -> list[Callable[[Any], None]]:
+    if kind == REACTION_FLAGGED:
+        return list(hooks.FLAGGED_HOOKS)
+    return list(hooks.STATUS_CHANGED_HOOKS)
+
+
+def reaction_failure_retry(*, failure_id: int, now: datetime | None = None) -> bool | None:
+    """Give a failed reaction its change again; True once it succeeded, None if not due or gone.
+
+    Safe to run twice at once: the row is claimed with SKIP LOCKED, and a resolved row is left alone.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        failure = (
+            ReactionFailure.objects.select_for_update(skip_locked=True)
+            .filter(id=failure_id, resolved_at__isnull=True, next_attempt_at__lte=now)
+            .first()
+        )
+        if failure is None:
+            return None
+        hook = next((h for h in _registered(failure.kind) if reaction_name(h) == failure.reaction), None)
+        if hook is None:
+            failure.error = f"No reaction named {failure.reaction} is registered any more; not retried."
+            failure.next_attempt_at = None
+            failure.save(update_fields=["error", "next_attempt_at", "updated_at"])
+            return False
+        try:
+            with transaction.atomic():
+                hook(_change_from_payload(failure.kind, failure.payload))
+        except Exception as exc:
+            failure.attempts += 1
+            failure.error = f"{type(exc).__name__}: {exc}"[:2000]
+            failure.next_attempt_at = (
+                now + reaction_retry_delay(attempts=failure.attempts)
+                if failure.attempts < REACTION_MAX_ATTEMPTS
+                else None  # given up: stays visible for an operator
+            )
+            failure.save(update_fields=["attempts", "error", "next_attempt_at", "updated_at"])
+            return False
+        failure.resolved_at = now
+        failure.next_attempt_at = None
+        failure.save(update_fields=["resolved_at", "next_attempt_at", "updated_at"])
+        return True
+
+
+def reaction_failures_retry_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Retry every failed reaction whose backoff has passed; counts of resolved and still failing."""
+    now = now or timezone.now()
+    due = list(
+        ReactionFailure.objects.filter(resolved_at__isnull=True, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    counts = {"resolved": 0, "failing": 0}
+    for failure_id in due:
+        outcome = reaction_failure_retry(failure_id=failure_id, now=now)
+        if outcome is True:
+            counts["resolved"] += 1
+        elif outcome is False:
+            counts["failing"] += 1
+    return counts
 
 
 @transaction.atomic
-def shipment_apply_update(*, shipment_id: int, update: TrackingUpdate, source: str) -> ApplyResult:
+def shipment_apply_update(
+    *, shipment_id: int, update: TrackingUpdate, source: str, adopt_number: bool = False
+) -> ApplyResult:
     """Store the checkpoints not seen before; the status follows the latest event by carrier time.
 
     Idempotent and order-independent: any permutation or repetition of the same events ends in the
-    same status and the same set of events.
+    same status and the same set of events. Scans and estimates at impossible dates are dropped and
+    named in `dropped`. With `adopt_number`, the carrier's spelling of the tracking number replaces
+    the store's for display.
     """
     shipment = Shipment.objects.select_for_update().select_related("order").get(id=shipment_id)
-    events = list(update.events)
-    if not events and update.status is not None:
+    now = timezone.now()
+    dropped: list[str] = []
+    events = []
+    for candidate in update.events:
+        reason = implausible_time(candidate.occurred_at, now=now, ahead=SCAN_AHEAD, what="Scan time")
+        if reason:
+            dropped.append(f"Scan {candidate.raw_status or candidate.status!s} dropped: {reason}")
+        else:
+            events.append(candidate)
+    estimated_delivery = update.estimated_delivery
+    if estimated_delivery is not None and (
+        reason := implausible_date(
+            estimated_delivery, today=now.date(), ahead=ESTIMATE_AHEAD, what="Delivery estimate"
+        )
+    ):
+        dropped.append(f"{reason} Not used.")
+        estimated_delivery = None
+    if not events and not update.events and update.status is not None:
         # A provider that states only a current status (Shopify's shipment_status): one event for it.
         events = [
             CarrierEvent(
@@ -227,11 +384,23 @@ def shipment_apply_update(*, shipment_id: int, update: TrackingUpdate, source: s
     TrackingEvent.objects.bulk_create(fresh)
 
     changed_fields: set[str] = set()
-    if update.estimated_delivery and (
-        shipment.estimated_delivery != update.estimated_delivery
+    if (
+        adopt_number
+        and update.tracking_number.strip() != shipment.tracking_number
+        and tracking_number_key(update.tracking_number) == tracking_number_key(shipment.tracking_number)
+        and not Shipment.objects.filter(
+            brand_id=shipment.brand_id,
+            carrier_code=shipment.carrier_code,
+            tracking_number=update.tracking_number.strip(),
+        ).exists()
+    ):
+        shipment.tracking_number = update.tracking_number.strip()[:64]
+        changed_fields.add("tracking_number")
+    if estimated_delivery and (
+        shipment.estimated_delivery != estimated_delivery
         or shipment.estimated_delivery_source != EddSource.CARRIER
     ):
-        shipment.estimated_delivery = update.estimated_delivery
+        shipment.estimated_delivery = estimated_delivery
         shipment.estimated_delivery_latest = None
         shipment.estimated_delivery_source = EddSource.CARRIER
         changed_fields |= {"estimated_delivery", "estimated_delivery_latest", "estimated_delivery_source"}
@@ -278,7 +447,11 @@ def shipment_apply_update(*, shipment_id: int, update: TrackingUpdate, source: s
     if status_changed:
         _status_changed(shipment, old_status, latest.occurred_at if latest else timezone.now())
     return ApplyResult(
-        shipment_id=shipment.id, new_events=len(fresh), status_changed=status_changed, status=shipment.status
+        shipment_id=shipment.id,
+        new_events=len(fresh),
+        status_changed=status_changed,
+        status=shipment.status,
+        dropped=tuple(dropped),
     )
 
 
@@ -399,8 +572,8 @@ def shipments_flag_late_and_stuck(*, now: datetime | None = None) -> dict[str, i
                         reason=reason,
                         flagged_at=now,
                     )
-                    for hook in hooks.FLAGGED_HOOKS:
-                        hook(flag)
+                    for hook in list(hooks.FLAGGED_HOOKS):
+                        _react(kind=REACTION_FLAGGED, hook=hook, change=flag, shipment_id=shipment.id)
                     flagged[reason] += 1
     return flagged
 

@@ -9,3 +9,17 @@ from tracking import services
 def flag_late_and_stuck() -> dict[str, int]:
     """Idempotent: each shipment is flagged late or stuck once."""
     return services.shipments_flag_late_and_stuck()
+
+
+@shared_task(name="tracking.sweep_unmatched_webhooks", ignore_result=True, acks_late=True)
+def sweep_unmatched_webhooks() -> dict[str, int]:
+    """Idempotent: retries unmatched webhooks within retention, expires the older ones."""
+    from tracking import webhooks
+
+    return webhooks.unmatched_webhooks_sweep()
+
+
+@shared_task(name="tracking.retry_failed_reactions", ignore_result=True, acks_late=True)
+def retry_failed_reactions() -> dict[str, int]:
+    """Idempotent: each due failure is claimed with SKIP LOCKED and resolved once."""
+    return services.reaction_failures_retry_due()

@@ -8,13 +8,16 @@ outbox that the status hooks write in the same transaction.
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from brands import selectors as brand_selectors
@@ -24,8 +27,10 @@ from orders.models import Order
 from tracking import services
 from tracking.carriers.base import CarrierEvent, PayloadError, TrackingUpdate
 from tracking.models import InboundWebhook, Shipment, WebhookResult
+from tracking.numbers import tracking_number_key
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_STORED_BODY = 256 * 1024
 # Headers worth keeping for an operator; never the whole request (cookies, auth).
@@ -53,6 +58,7 @@ class Outcome:
     result: str
     message: str
     webhook_id: int | None = None
+    noted: bool = False  # a success whose message is worth keeping (dropped scans)
 
 
 def _adapter(provider: str) -> ModuleType:
@@ -180,40 +186,68 @@ def inbound_webhook_process(*, webhook_id: int, payload: Mapping[str, Any] | Non
                 outcome = _process_shopify(record, payload)
             else:
                 outcome = _process_carrier(record, payload)
-    except (PayloadError, ValidationError, KeyError, TypeError, ValueError) as exc:
+    except (PayloadError, ValidationError) as exc:
+        # Only the payload's own faults: a reaction of another app that fails is recorded and
+        # retried on its own (tracking.services._react) and never lands here.
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         _finish(record, WebhookResult.INVALID, message)
         return Outcome(400, "invalid", f"Payload not understood: {message}"[:500], record.id)
+    # The reason stays on the row for anything but a plain success: why it is unmatched or stale,
+    # which scans were dropped.
+    keep_message = outcome.http_status >= 300 or outcome.result != WebhookResult.PROCESSED or outcome.noted
     _finish(
         record,
         outcome.result,
-        "" if outcome.http_status < 300 else outcome.message,
-        fields=["tracking_number"],
+        outcome.message if keep_message else "",
+        fields=["tracking_number", "order_external_id"],
     )
     return Outcome(outcome.http_status, outcome.result, outcome.message, record.id)
 
 
+def _parsed(parse: Callable[[], T]) -> T:
+    """A provider parse whose unexpected shape errors count as a payload the adapter cannot read."""
+    try:
+        return parse()
+    except PayloadError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PayloadError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _dropped_note(dropped: Sequence[str]) -> str:
+    return (" " + " ".join(dropped)) if dropped else ""
+
+
 def _process_carrier(record: InboundWebhook, payload: Mapping[str, Any]) -> Outcome:
-    update: TrackingUpdate | None = _adapter(record.provider).parse_webhook(payload)
+    adapter = _adapter(record.provider)
+    update: TrackingUpdate | None = _parsed(lambda: adapter.parse_webhook(payload))
     if update is None:
         return Outcome(200, WebhookResult.IGNORED, "Event not used.")
     record.tracking_number = update.tracking_number[:64]
     shipments = list(
-        Shipment.objects.filter(brand=record.brand, tracking_number=update.tracking_number).only(
-            "id", "carrier_code"
-        )
+        Shipment.objects.filter(
+            brand=record.brand, tracking_key=tracking_number_key(update.tracking_number)
+        ).only("id", "carrier_code")
     )
     if len(shipments) > 1:
         shipments = [s for s in shipments if s.carrier_code == update.carrier_code] or shipments[:1]
     if not shipments:
-        # Kept, not lost: re-processed when a shipment with this number is created.
+        # Kept, not lost: re-processed when a shipment with this number is created, and by the sweep.
         return Outcome(
-            202, WebhookResult.UNMATCHED, "No shipment with this tracking number yet; kept for later."
+            202,
+            WebhookResult.UNMATCHED,
+            f"No shipment with tracking number {update.tracking_number[:64]} yet; retried when one is "
+            "created.",
         )
     result = services.shipment_apply_update(
-        shipment_id=shipments[0].id, update=update, source=record.provider
+        shipment_id=shipments[0].id, update=update, source=record.provider, adopt_number=True
     )
-    return Outcome(200, WebhookResult.PROCESSED, f"{result.new_events} new event(s); status {result.status}.")
+    return Outcome(
+        200,
+        WebhookResult.PROCESSED,
+        f"{result.new_events} new event(s); status {result.status}.{_dropped_note(result.dropped)}",
+        noted=bool(result.dropped),
+    )
 
 
 SHOPIFY_ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid", "orders/cancelled"})
@@ -225,18 +259,31 @@ def _process_shopify(record: InboundWebhook, payload: Mapping[str, Any]) -> Outc
 
     brand: Brand = record.brand  # type: ignore[assignment]
     if record.topic in SHOPIFY_ORDER_TOPICS:
-        order_input = shopify.parse_order(payload)
+        order_input = _parsed(lambda: shopify.parse_order(payload))
         result = order_services.order_upsert(brand=brand, data=order_input)
+        if not result.applied:
+            return Outcome(
+                200,
+                WebhookResult.STALE,
+                f"Older than the order we hold (update of {_when(order_input.updated_at)}, order last "
+                f"changed {_when(result.order.source_updated_at)}); not applied.",
+            )
         return Outcome(
             200,
             WebhookResult.PROCESSED,
             f"Order {result.order.number} {'created' if result.created else 'updated'}.",
         )
     if record.topic in SHOPIFY_FULFILLMENT_TOPICS:
-        fulfillment = shopify.parse_fulfillment(payload)
+        fulfillment = _parsed(lambda: shopify.parse_fulfillment(payload))
         order = Order.objects.filter(brand=brand, external_id=fulfillment.order_external_id).first()
         if order is None:
-            return Outcome(202, WebhookResult.UNMATCHED, "Order not known yet; kept for later.")
+            record.order_external_id = fulfillment.order_external_id[:64]
+            record.tracking_number = fulfillment.tracking_number[:64]
+            return Outcome(
+                202,
+                WebhookResult.UNMATCHED,
+                f"Order {fulfillment.order_external_id[:64]} not known yet; processed when it arrives.",
+            )
         if not fulfillment.tracking_number:
             return Outcome(200, WebhookResult.IGNORED, "Fulfillment has no tracking number yet.")
         record.tracking_number = fulfillment.tracking_number[:64]
@@ -246,7 +293,8 @@ def _process_shopify(record: InboundWebhook, payload: Mapping[str, Any]) -> Outc
             for external_id, quantity in fulfillment.lines
             if external_id in lines_by_external
         ]
-        shipment, created = services.shipment_upsert(
+        # Created shipments take in the carrier calls that came before them (shipment_upsert).
+        shipment, _created = services.shipment_upsert(
             brand=brand,
             order=order,
             carrier_code=fulfillment.carrier_code,
@@ -257,11 +305,12 @@ def _process_shopify(record: InboundWebhook, payload: Mapping[str, Any]) -> Outc
             source="shopify",
             lines=lines or None,
         )
+        dropped: tuple[str, ...] = ()
         if fulfillment.status is not None:
             # Shopify states only the current status: one event stamped with the fulfillment's
             # update time, so the same state sent again is the same event.
             occurred_at = fulfillment.updated_at or timezone.now().replace(microsecond=0)
-            services.shipment_apply_update(
+            applied = services.shipment_apply_update(
                 shipment_id=shipment.id,
                 update=TrackingUpdate(
                     tracking_number=fulfillment.tracking_number,
@@ -276,19 +325,91 @@ def _process_shopify(record: InboundWebhook, payload: Mapping[str, Any]) -> Outc
                 ),
                 source="shopify",
             )
-        if created:
-            unmatched_webhooks_reprocess(brand_id=brand.id, tracking_number=shipment.tracking_number)
-        return Outcome(200, WebhookResult.PROCESSED, f"Shipment {shipment.tracking_number} recorded.")
+            dropped = applied.dropped
+        return Outcome(
+            200,
+            WebhookResult.PROCESSED,
+            f"Shipment {shipment.tracking_number} recorded.{_dropped_note(dropped)}",
+            noted=bool(dropped),
+        )
     return Outcome(200, WebhookResult.IGNORED, f"Topic {record.topic or '(none)'} not used.")
 
 
+def _when(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else "unknown"
+
+
 def unmatched_webhooks_reprocess(*, brand_id: int, tracking_number: str) -> int:
-    """Re-process the carrier calls that arrived before their shipment existed."""
+    """Re-process the carrier calls that arrived before their shipment existed, however spelled."""
     ids = list(
         InboundWebhook.objects.filter(
-            brand_id=brand_id, tracking_number=tracking_number, result=WebhookResult.UNMATCHED
-        ).values_list("id", flat=True)
+            brand_id=brand_id,
+            tracking_key=tracking_number_key(tracking_number),
+            result=WebhookResult.UNMATCHED,
+        )
+        .exclude(provider=Provider.SHOPIFY)
+        .order_by("received_at", "id")
+        .values_list("id", flat=True)
     )
     for webhook_id in ids:
         inbound_webhook_process(webhook_id=webhook_id)
     return len(ids)
+
+
+def unmatched_fulfillments_reprocess(*, brand_id: int, order_external_id: str) -> int:
+    """Re-process the store's fulfillments that arrived before their order."""
+    ids = list(
+        InboundWebhook.objects.filter(
+            brand_id=brand_id,
+            provider=Provider.SHOPIFY,
+            order_external_id=order_external_id,
+            result=WebhookResult.UNMATCHED,
+        )
+        .order_by("received_at", "id")
+        .values_list("id", flat=True)
+    )
+    for webhook_id in ids:
+        inbound_webhook_process(webhook_id=webhook_id)
+    return len(ids)
+
+
+def order_created_reaction(order: Order) -> None:
+    """Registered with orders: a new order takes in its fulfillments that came first."""
+    if order.external_id:
+        unmatched_fulfillments_reprocess(brand_id=order.brand_id, order_external_id=order.external_id)
+
+
+UNMATCHED_RETENTION = timedelta(days=14)
+
+
+def unmatched_webhooks_sweep(
+    *, now: datetime | None = None, retention: timedelta = UNMATCHED_RETENTION, limit: int = 500
+) -> dict[str, int]:
+    """Retry unmatched webhooks younger than `retention`; older ones become unmatched_expired.
+
+    Idempotent: a call that now matches is processed once (the next sweep no longer sees it
+    unmatched), and expiry is a conditional UPDATE.
+    """
+    now = now or timezone.now()
+    cutoff = now - retention
+    expired = InboundWebhook.objects.filter(result=WebhookResult.UNMATCHED, received_at__lt=cutoff).update(
+        result=WebhookResult.UNMATCHED_EXPIRED,
+        error=Concat(
+            Value(f"No match within {retention.days} days; no longer retried. "),
+            F("error"),
+            output_field=TextField(),
+        ),
+        processed_at=now,
+    )
+    ids = list(
+        InboundWebhook.objects.filter(result=WebhookResult.UNMATCHED, received_at__gte=cutoff)
+        .order_by("received_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    matched = 0
+    for webhook_id in ids:
+        # One call at a time: the row can have been processed by a shipment created meanwhile.
+        if InboundWebhook.objects.filter(id=webhook_id, result=WebhookResult.UNMATCHED).exists():
+            outcome = inbound_webhook_process(webhook_id=webhook_id)
+            matched += outcome.result != WebhookResult.UNMATCHED
+    return {"retried": len(ids), "matched": matched, "expired": expired}

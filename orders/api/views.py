@@ -83,6 +83,12 @@ class OrderInputSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(max_length=64)
     placed_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the store last changed the order; an update not newer than the one held is not applied.",
+    )
     currency = serializers.CharField(
         min_length=3, max_length=3, validators=[_django_validator(validate_currency)]
     )
@@ -113,6 +119,7 @@ class OrderInputSerializer(serializers.Serializer[Any]):
             number=data["number"],
             placed_at=data["placed_at"],
             cancelled_at=data["cancelled_at"],
+            updated_at=data["updated_at"],
             currency=data["currency"],
             locale=data["locale"],
             customer=services.CustomerInput(**data["customer"]),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -12,12 +13,29 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
+from common.plausible_dates import validate_estimate, validate_scan_time
 from common.urls import tracking_url
 from orders.models import Order
-from tracking import selectors, services, webhooks
+from tracking import selectors, services
 from tracking.carriers.base import CarrierEvent, TrackingUpdate, carrier_slug
 from tracking.models import Shipment
+from tracking.numbers import tracking_number_key
 from tracking.statuses import ShipmentStatus
+
+
+def _plausible_estimate(day: Any) -> None:
+    if day is not None:
+        try:
+            validate_estimate(day, today=timezone.now().date())
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+def _plausible_scan_time(at: Any) -> None:
+    try:
+        validate_scan_time(at, now=timezone.now())
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
 
 
 class ShipmentLineInputSerializer(serializers.Serializer[Any]):
@@ -39,7 +57,9 @@ class ShipmentInputSerializer(serializers.Serializer[Any]):
     )
     tracking_number = serializers.CharField(max_length=64)
     carrier_tracking_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    estimated_delivery = serializers.DateField(required=False, allow_null=True, default=None)
+    estimated_delivery = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_plausible_estimate]
+    )
     lines = ShipmentLineInputSerializer(many=True, required=False, max_length=500)  # type: ignore[call-arg]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +72,7 @@ class ShipmentInputSerializer(serializers.Serializer[Any]):
 
 class EventInputSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ShipmentStatus.values)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = serializers.DateTimeField(validators=[_plausible_scan_time])
     detail = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     location = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -61,7 +81,9 @@ class EventInputSerializer(serializers.Serializer[Any]):
 
 class EventsInputSerializer(serializers.Serializer[Any]):
     events = EventInputSerializer(many=True, allow_empty=False, max_length=500)  # type: ignore[call-arg]
-    estimated_delivery = serializers.DateField(required=False, allow_null=True, default=None)
+    estimated_delivery = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_plausible_estimate]
+    )
 
 
 class EventOutputSerializer(serializers.Serializer[Any]):
@@ -137,7 +159,7 @@ class ShipmentListCreateApi(APIView):
                 raise serializers.ValidationError({"status": [f"Unknown status {wanted_status[:40]!r}."]})
             queryset = queryset.filter(status=wanted_status)
         if number := request.query_params.get("tracking_number", "")[:64]:
-            queryset = queryset.filter(tracking_number=number)
+            queryset = queryset.filter(tracking_key=tracking_number_key(number))
         if (order_id := request.query_params.get("order_id", "")).isdigit():
             queryset = queryset.filter(order_id=int(order_id))
         paginator = LimitOffsetPagination()
@@ -193,8 +215,6 @@ class ShipmentListCreateApi(APIView):
                 ),
                 source="api",
             )
-        if created:
-            webhooks.unmatched_webhooks_reprocess(brand_id=brand.id, tracking_number=shipment.tracking_number)
         output = selectors.shipments_for_api(brand=brand).get(id=shipment.id)
         return Response(
             ShipmentOutputSerializer(output).data,

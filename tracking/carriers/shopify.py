@@ -154,6 +154,7 @@ def parse_order(payload: Mapping[str, Any]) -> OrderInput:
         locale=locale,
         cancelled_at=fields.optional_timestamp(order.get("cancelled_at"), "cancelled_at"),
         source=SOURCE,
+        updated_at=fields.optional_timestamp(order.get("updated_at"), "updated_at"),
     )
 
 
