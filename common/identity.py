@@ -6,6 +6,7 @@ A tracking link alone proves nothing about its holder; spending value asks for t
 from datetime import datetime, timedelta
 from typing import Final
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ def shopper_proved(*, request: HttpRequest, customer_id: int, now: datetime | No
 
 def shopper_is_proved(*, request: HttpRequest, customer_id: int, now: datetime | None = None) -> bool:
     """True while this session's proof of being the customer lasts."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False  # no session yet: no proof, and no session read (keeps the page cacheable)
     now = now or timezone.now()
     until = dict(request.session.get(SESSION_KEY, {})).get(str(customer_id))
     return until is not None and float(until) > now.timestamp()
