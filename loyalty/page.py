@@ -1,5 +1,10 @@
 """Loyalty on the tracking page: the points this order earns, the balance, the tier, the referral link,
-and a no-JS form that turns points into a discount code."""
+and a no-JS form that turns points into a discount code.
+
+A tracking link is forwarded, screenshotted and left in shared inboxes: its holder may see the
+balance, but spending points (and seeing the codes they became) needs the shopper's proof, either
+the order number + email lookup in this session or a code sent to the email on file.
+"""
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,17 +15,32 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from brands import selectors as brand_selectors
+from brands.models import Brand
+from common.identity import shopper_is_proved, shopper_proved
 from common.ratelimits import rate_limited_page, shopper_ratelimit, url_kwarg
-from common.shopper import shopper_page
+from common.shopper import shopper_locale, shopper_page
 from common.urls import absolute_url
 from loyalty import selectors, services
+from notifications import verification
+from notifications.models import VerificationPurpose
 from tracking import selectors as tracking_selectors
 from tracking.blocks import TrackingPageContext
+from tracking.selectors import TrackingPageData
 from tracking.views import TOKEN
 
 
 class RedeemForm(forms.Form):
     points = forms.IntegerField(min_value=1, max_value=10_000_000)
+
+
+class IdentityCodeForm(forms.Form):
+    code = forms.CharField(max_length=12)
+
+
+def masked_email(email: str) -> str:
+    """i•••@example.com: enough for the shopper to recognise, too little to harvest."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else ""
 
 
 def standing_for_page(context: TrackingPageContext) -> selectors.MemberStanding | None:
@@ -61,27 +81,39 @@ def tracking_block(context: TrackingPageContext) -> SafeString | None:
             "delivered": context.overall_status == "delivered",
             "referral_url": referral_url,
             "state": context.request.GET.get("points", ""),
+            "proved": shopper_is_proved(request=context.request, customer_id=context.order.customer_id),
+            "masked_email": masked_email(context.order.customer.email),
         },
         request=context.request,
     )
     return mark_safe(html)  # noqa: S308 -- our own template, autoescaped
 
 
-@shopper_page
-@require_POST
-@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
-def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
+def _page(brand_slug: str, token: str) -> tuple[Brand, TrackingPageData, str]:
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     well_formed = TOKEN.match(token) is not None
     data = tracking_selectors.tracking_page_data(brand=brand, token=token) if brand and well_formed else None
     if brand is None or data is None:
         raise Http404
-    page_url = reverse("tracking-page", kwargs={"brand_slug": brand.slug, "token": token})
+    return brand, data, reverse("tracking-page", kwargs={"brand_slug": brand.slug, "token": token})
+
+
+def _limited(request: HttpRequest, brand: Brand, data: TrackingPageData, page_url: str) -> HttpResponse:
+    order = data.order
+    return rate_limited_page(
+        request, brand=brand, preferred=(order.customer.locale, order.locale), back_url=page_url
+    )
+
+
+@shopper_page
+@require_POST
+@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
+def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
+    brand, data, page_url = _page(brand_slug, token)
     if getattr(request, "limited", False):
-        order = data.order
-        return rate_limited_page(
-            request, brand=brand, preferred=(order.customer.locale, order.locale), back_url=page_url
-        )
+        return _limited(request, brand, data, page_url)
+    if not shopper_is_proved(request=request, customer_id=data.order.customer_id):
+        return redirect(f"{page_url}?points=prove#loyalty")
     form = RedeemForm(request.POST)
     if not form.is_valid():
         return redirect(f"{page_url}?points=invalid#loyalty")
@@ -92,3 +124,48 @@ def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     except services.LoyaltyError:
         return redirect(f"{page_url}?points=invalid#loyalty")
     return redirect(f"{page_url}?points=done#loyalty")
+
+
+@shopper_page
+@require_POST
+@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
+def identity_code_send(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
+    """Email a code to the address on file (never to one the link holder types)."""
+    brand, data, page_url = _page(brand_slug, token)
+    if getattr(request, "limited", False):
+        return _limited(request, brand, data, page_url)
+    try:
+        verification.verification_start(
+            customer_id=data.order.customer_id,
+            purpose=VerificationPurpose.IDENTITY,
+            locale=shopper_locale(
+                request=request, brand=brand, preferred=(data.order.customer.locale, data.order.locale)
+            ),
+        )
+    except verification.VerificationRefused as refused:
+        state = {"rate_limited": "limited", "no_email": "no_email"}.get(refused.reason, "unsent")
+        return redirect(f"{page_url}?points={state}#loyalty")
+    return redirect(f"{page_url}?points=code#loyalty")
+
+
+@shopper_page
+@require_POST
+@shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
+def identity_code_confirm(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
+    """The emailed code came back: this session may spend the customer's points for a while."""
+    brand, data, page_url = _page(brand_slug, token)
+    if getattr(request, "limited", False):
+        return _limited(request, brand, data, page_url)
+    form = IdentityCodeForm(request.POST)
+    if not form.is_valid():
+        return redirect(f"{page_url}?points=wrong#loyalty")
+    try:
+        verified = verification.verification_confirm(
+            customer_id=data.order.customer_id,
+            purpose=VerificationPurpose.IDENTITY,
+            code=form.cleaned_data["code"],
+        )
+    except verification.CodeRejected as rejected:
+        return redirect(f"{page_url}?points={rejected.reason}#loyalty")
+    shopper_proved(request=request, customer_id=verified.customer_id)
+    return redirect(f"{page_url}?points=proved#loyalty")

@@ -112,3 +112,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trigger} {self.channel} → {self.to}"
+
+
+class VerificationPurpose(models.TextChoices):
+    PHONE = "phone", "Confirm a mobile number"
+    IDENTITY = "identity", "Confirm the shopper"
+
+
+class ContactVerification(models.Model):
+    """A one-time code sent to a phone or email; only its keyed hash is kept."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="contact_verifications")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_verifications")
+    purpose = models.CharField(max_length=10, choices=VerificationPurpose.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    target = models.CharField(max_length=254, help_text="The number or address the code was sent to.")
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "purpose", "-created_at"], name="verification_customer_idx")
+        ]
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for customer {self.customer_id}"

@@ -33,7 +33,8 @@ from notifications.models import (
     State,
 )
 from notifications.triggers import CONTEXT_PROVIDERS, TRIGGERS
-from orders.models import Customer
+from orders import services as order_services
+from orders.models import ConsentChannel, ConsentSource, Customer
 
 logger = logging.getLogger(__name__)
 
@@ -353,15 +354,21 @@ def sms_inbound_apply(*, from_number: str, to_number: str, body: str) -> str:
     customers = Customer.objects.filter(phone=from_number)
     if brands.exists():
         customers = customers.filter(brand__in=brands)
-    if word in STOP_WORDS:
+    if word in STOP_WORDS or word in START_WORDS:
+        granted = word in START_WORDS
         with transaction.atomic():
-            customers.update(sms_consent=False)
-            Notification.objects.filter(
-                customer__in=customers, channel=Channel.SMS, state=State.PENDING
-            ).update(state=State.SKIPPED, error="Opted out of SMS.")
-        return ""
-    if word in START_WORDS:
-        customers.update(sms_consent=True)
+            for customer_id in customers.values_list("id", flat=True):
+                order_services.consent_record(
+                    customer_id=customer_id,
+                    channel=ConsentChannel.SMS,
+                    granted=granted,
+                    source=ConsentSource.SMS_REPLY,
+                    detail=f"{word} from {from_number} to {to_number}",
+                )
+            if not granted:
+                Notification.objects.filter(
+                    customer__in=customers, channel=Channel.SMS, state=State.PENDING
+                ).update(state=State.SKIPPED, error="Opted out of SMS.")
         return ""
     if word in HELP_WORDS:
         brand = brands.first() or (customers.first().brand if customers.exists() else None)  # type: ignore[union-attr]
@@ -392,6 +399,14 @@ def notification_resend(*, notification_id: int) -> int:
     return copy.id
 
 
-def sms_opt_in(*, customer_id: int, phone: str) -> None:
-    """The shopper asked for SMS on the tracking page: store the (validated) number and consent."""
-    Customer.objects.filter(id=customer_id).update(phone=phone, sms_consent=True)
+@transaction.atomic
+def sms_opt_in(*, customer_id: int, phone: str, detail: str = "") -> None:
+    """The shopper proved the number is theirs (a code sent to it): store it and their consent."""
+    Customer.objects.filter(id=customer_id).update(phone=phone, updated_at=timezone.now())
+    order_services.consent_record(
+        customer_id=customer_id,
+        channel=ConsentChannel.SMS,
+        granted=True,
+        source=ConsentSource.SHOPPER_FORM,
+        detail=detail or f"tracking page, {phone} confirmed by code",
+    )

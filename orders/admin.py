@@ -1,7 +1,11 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
-from orders.models import Customer, Order, OrderLine, Product
+from orders.models import ConsentRecord, ConsentSource, Customer, Order, OrderLine, Product
+from orders.services import FLAG_OF_CHANNEL, consent_record
 
 
 class OrderLineInline(BrandScopedTabularInline):
@@ -27,12 +31,57 @@ class OrderAdmin(BrandScopedAdmin):
     readonly_fields = ("brand", "external_id", "tracking_token", "source", "created_at", "updated_at")
 
 
+class ConsentRecordInline(BrandScopedTabularInline):
+    """Consent history: what was said, by whom, when; read-only, as evidence must be."""
+
+    model = ConsentRecord
+    extra = 0
+    fields = ("occurred_at", "channel", "granted", "source", "applied", "detail")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "consent history"
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Customer)
 class CustomerAdmin(BrandScopedAdmin):
     list_display = ("email", "first_name", "last_name", "brand", "phone", "locale", "sms_consent")
     list_filter = ("brand", "locale", "marketing_consent", "sms_consent")
     search_fields = ("email", "first_name", "last_name", "phone")
     list_select_related = ("brand",)
+    inlines = (ConsentRecordInline,)
+
+    def save_model(self, request: HttpRequest, obj: Customer, form: Any, change: bool) -> None:
+        """Consent ticked or unticked here is the merchant's statement, weighed by the consent rule."""
+        flags = {channel: flag for channel, flag in FLAG_OF_CHANNEL.items() if flag in form.changed_data}
+        stored = (
+            Customer.objects.filter(pk=obj.pk).values(*FLAG_OF_CHANNEL.values()).first() if change else None
+        )
+        said = {channel: bool(getattr(obj, flag)) for channel, flag in flags.items()}
+        for flag in FLAG_OF_CHANNEL.values():
+            setattr(obj, flag, bool(stored and stored[flag]))
+        super().save_model(request, obj, form, change)
+        for channel, granted in said.items():
+            outcome = consent_record(
+                customer_id=obj.pk,
+                channel=channel,
+                granted=granted,
+                source=ConsentSource.MERCHANT,
+                detail=f"admin, {request.user}",
+            )
+            setattr(obj, FLAG_OF_CHANNEL[channel], outcome.granted)
+            if granted and not outcome.granted:
+                self.message_user(
+                    request,
+                    f"{channel.upper()} consent stays off: the shopper withdrew it themselves, and only "
+                    "the shopper can opt in again.",
+                    level=messages.WARNING,
+                )
 
 
 @admin.register(Product)

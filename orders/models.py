@@ -57,6 +57,54 @@ class Customer(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class ConsentChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
+class ConsentSource(models.TextChoices):
+    """Who said it. Only the shopper's own words can undo the shopper's own withdrawal."""
+
+    STORE = "store", _("Store payload")
+    SHOPPER_FORM = "shopper_form", _("Shopper form")
+    SMS_REPLY = "sms_reply", _("SMS reply (STOP/START)")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+    MERCHANT = "merchant", _("Merchant or admin")
+    IMPORT = "import", _("Existing record")
+
+
+SHOPPER_SOURCES: Final = frozenset(
+    {ConsentSource.SHOPPER_FORM, ConsentSource.SMS_REPLY, ConsentSource.UNSUBSCRIBE}
+)
+
+
+class ConsentRecord(models.Model):
+    """One statement about a customer's consent; the Customer's flags are derived from these."""
+
+    BRAND_LOOKUP = "customer__brand"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_records")
+    channel = models.CharField(max_length=10, choices=ConsentChannel.choices)
+    purpose = models.CharField(max_length=20, default="marketing")
+    granted = models.BooleanField()
+    source = models.CharField(max_length=20, choices=ConsentSource.choices)
+    occurred_at = models.DateTimeField()
+    detail = models.CharField(max_length=255, blank=True)
+    applied = models.BooleanField(
+        default=True, help_text="False when the statement was outranked by the shopper's own withdrawal."
+    )
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["customer", "channel", "-occurred_at"], name="consent_customer_channel_idx")
+        ]
+        ordering: ClassVar = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        verb = "granted" if self.granted else "withdrew"
+        return f"{self.customer_id} {verb} {self.channel} ({self.source})"
+
+
 class Product(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
     sku = models.CharField(max_length=64)

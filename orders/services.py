@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from common.plausible_dates import ORDER_AHEAD, implausible_time
-from orders.models import Customer, Order, OrderLine, Product
+from orders.models import (
+    SHOPPER_SOURCES,
+    ConsentChannel,
+    ConsentRecord,
+    ConsentSource,
+    Customer,
+    Order,
+    OrderLine,
+    Product,
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,67 @@ class UpsertResult:
 ORDER_CREATED_HOOKS: list[Callable[[Order], None]] = []
 
 
-def customer_upsert(*, brand: Brand, data: CustomerInput) -> Customer:
+# The Customer flag each consent channel derives.
+FLAG_OF_CHANNEL: dict[str, str] = {
+    ConsentChannel.SMS: "sms_consent",
+    ConsentChannel.EMAIL: "marketing_consent",
+}
+
+
+@dataclass(frozen=True)
+class ConsentOutcome:
+    granted: bool  # the customer's flag for the channel, after this statement
+    applied: bool  # False when the statement was outranked (or repeated) and changed nothing
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    customer_id: int,
+    channel: str,
+    granted: bool,
+    source: str,
+    occurred_at: datetime | None = None,
+    detail: str = "",
+    purpose: str = "marketing",
+) -> ConsentOutcome:
+    """Record one consent statement and derive the customer's flag from the precedence rule.
+
+    The shopper's own withdrawal (STOP, unsubscribe, the shopper's form) yields only to a newer
+    opt-in by the shopper (START, the shopper's form): never to a store payload or a merchant edit.
+    A store repeating what it said last time records nothing.
+    """
+    field = FLAG_OF_CHANNEL[channel]
+    customer = Customer.objects.select_for_update().get(id=customer_id)
+    current = bool(getattr(customer, field))
+    history = ConsentRecord.objects.filter(customer_id=customer_id, channel=channel)
+    if source not in SHOPPER_SOURCES:
+        last_same = history.filter(source=source).only("granted").first()
+        if last_same is not None and last_same.granted == granted:
+            return ConsentOutcome(granted=current, applied=False)
+    shopper_said = history.filter(source__in=SHOPPER_SOURCES).only("granted").first()
+    outranked = (
+        granted and source not in SHOPPER_SOURCES and shopper_said is not None and not shopper_said.granted
+    )
+    ConsentRecord.objects.create(
+        customer_id=customer_id,
+        channel=channel,
+        purpose=purpose,
+        granted=granted,
+        source=source,
+        occurred_at=occurred_at or timezone.now(),
+        detail=detail[:255],
+        applied=not outranked,
+    )
+    if outranked or current == granted:
+        return ConsentOutcome(granted=current, applied=not outranked)
+    Customer.objects.filter(id=customer_id).update(**{field: granted, "updated_at": timezone.now()})
+    return ConsentOutcome(granted=granted, applied=True)
+
+
+def customer_upsert(
+    *, brand: Brand, data: CustomerInput, consent_source: str = ConsentSource.STORE, consent_detail: str = ""
+) -> Customer:
     """Find the brand's customer by external id, then email; create or update it."""
     customer = None
     if data.external_id:
@@ -114,13 +183,29 @@ def customer_upsert(*, brand: Brand, data: CustomerInput) -> Customer:
         "last_name": data.last_name,
         "locale": data.locale,
         "birthday": data.birthday,
-        "marketing_consent": data.marketing_consent,
-        "sms_consent": data.sms_consent,
     }
     for name, value in updates.items():
         if value not in ("", None):
             setattr(customer, name, value)
-    customer.save()
+    if customer.pk is None:
+        customer.save()
+    else:
+        # Never rewrite the consent flags from a stale copy: a STOP may have landed meanwhile.
+        customer.save(update_fields=[*updates, "updated_at"])
+    # Consent is never copied from the payload: it is a statement, weighed against the shopper's own.
+    for channel, said in (
+        (ConsentChannel.SMS, data.sms_consent),
+        (ConsentChannel.EMAIL, data.marketing_consent),
+    ):
+        if said is not None:
+            outcome = consent_record(
+                customer_id=customer.id,
+                channel=channel,
+                granted=said,
+                source=consent_source,
+                detail=consent_detail,
+            )
+            setattr(customer, FLAG_OF_CHANNEL[channel], outcome.granted)
     return customer
 
 
@@ -212,7 +297,9 @@ def _order_upsert_once(*, brand: Brand, data: OrderInput) -> UpsertResult:
         raise ValidationError(
             {"number": [_("Order number %(number)s belongs to another order.") % {"number": data.number}]}
         )
-    customer = customer_upsert(brand=brand, data=data.customer)
+    customer = customer_upsert(
+        brand=brand, data=data.customer, consent_detail=f"order {data.number} via {data.source}"
+    )
     lines_total = sum((line.unit_price * line.quantity for line in data.lines), Decimal("0.00"))
     subtotal = data.subtotal if data.subtotal is not None else lines_total
     total = (

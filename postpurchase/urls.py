@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from common import health
 from loyalty import page as loyalty_page
 from loyalty import views as loyalty_views
-from notifications.optin import sms_opt_in
+from notifications.optin import sms_opt_in, sms_opt_in_confirm
 from offers import page as offers_page
 from returns import views as returns_views
 
@@ -34,7 +34,18 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("<slug:brand_slug>/track/<str:token>/sms/", sms_opt_in, name="tracking-sms-optin"),
+    path("<slug:brand_slug>/track/<str:token>/sms/confirm/", sms_opt_in_confirm, name="tracking-sms-confirm"),
     path("<slug:brand_slug>/track/<str:token>/points/", loyalty_page.redeem, name="loyalty-redeem"),
+    path(
+        "<slug:brand_slug>/track/<str:token>/points/code/",
+        loyalty_page.identity_code_send,
+        name="loyalty-identity-code",
+    ),
+    path(
+        "<slug:brand_slug>/track/<str:token>/points/confirm/",
+        loyalty_page.identity_code_confirm,
+        name="loyalty-identity-confirm",
+    ),
     path("<slug:brand_slug>/r/<str:code>/", loyalty_views.referral_landing, name="referral-landing"),
     path("<slug:brand_slug>/go/<int:block_id>/", offers_page.block_redirect, name="offers-go"),
     path("<slug:brand_slug>/go/p/<int:product_id>/", offers_page.product_redirect, name="offers-product"),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.identity import shopper_proved
 from common.ratelimits import post_field, shopper_ratelimit
 from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
 from tracking import presentation, selectors, services
@@ -49,6 +50,9 @@ def lookup(request: HttpRequest, brand_slug: str) -> HttpResponse:
             email_or_postal_code=form.cleaned_data["contact"],
         )
         if order is not None:
+            if "@" in form.cleaned_data["contact"]:
+                # Number + email is what we accept as the shopper's word for spending points.
+                shopper_proved(request=request, customer_id=order.customer_id)
             return redirect("tracking-page", brand_slug=brand.slug, token=order.tracking_token)
         # The same words and status whether the order is unknown or the email is wrong.
         not_found = True

@@ -34,9 +34,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
+def _consent(customer: Customer, create: bool, channel: str, granted: bool) -> None:
+    from orders.services import FLAG_OF_CHANNEL, consent_record
+
+    if create and granted:
+        outcome = consent_record(customer_id=customer.id, channel=channel, granted=True, source="import")
+        granted = outcome.granted
+    setattr(customer, FLAG_OF_CHANNEL[channel], granted)
+
+
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     brand = factory.SubFactory(BrandFactory)
     email = factory.Sequence(lambda n: f"shopper{n}@example.com")
@@ -44,8 +54,15 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     first_name = "Ioana"
     last_name = "Popescu"
     locale = "en"
-    sms_consent = True
-    marketing_consent = True
+
+    @factory.post_generation
+    def sms_consent(obj: Customer, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Consent is a record, as in production; the flag follows from it."""
+        _consent(obj, create, "sms", True if extracted is None else extracted)
+
+    @factory.post_generation
+    def marketing_consent(obj: Customer, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        _consent(obj, create, "email", True if extracted is None else extracted)
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

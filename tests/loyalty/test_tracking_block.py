@@ -16,6 +16,12 @@ def page_url(brand: Any, order: Any) -> str:
     return f"/{brand.slug}/track/{order.tracking_token}/"
 
 
+def prove(client: Any, brand: Any, order: Any) -> None:
+    """Find the order with its number and the shopper's email: the proof spending points asks for."""
+    response = client.post(f"/{brand.slug}/track/", {"number": order.number, "contact": order.customer.email})
+    assert response.status_code == 302
+
+
 def test_in_transit_the_page_says_what_the_order_will_earn(
     client: Any, brand: Any, member: Any, make_order: Any
 ) -> None:
@@ -36,6 +42,7 @@ def test_delivered_the_page_shows_the_points_earned_and_the_tier_in_romanian(
     client: Any, brand: Any, member: Any, make_order: Any
 ) -> None:
     order = make_order(("home", 1, "600.00"), total=Decimal("600.00"))
+    prove(client, brand, order)
 
     html = client.get(page_url(brand, order), {"lang": "ro"}).content.decode()
 
@@ -50,6 +57,7 @@ def test_redeeming_on_the_page_issues_a_code_shown_on_the_page(
     client: Any, brand: Any, member: Any, make_order: Any
 ) -> None:
     order = make_order(("home", 1, "250.00"), total=Decimal("250.00"))
+    prove(client, brand, order)
 
     response = client.post(f"{page_url(brand, order)}points/", {"points": "200"})
 
@@ -70,6 +78,7 @@ def test_redeeming_wrongly_on_the_page_changes_nothing(
     client: Any, brand: Any, member: Any, make_order: Any, points: str, state: str
 ) -> None:
     order = make_order(("home", 1, "250.00"), total=Decimal("250.00"))
+    prove(client, brand, order)
 
     response = client.post(f"{page_url(brand, order)}points/", {"points": points})
 

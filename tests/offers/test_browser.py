@@ -1,9 +1,11 @@
 """What a shopper sees of loyalty, recommendations and offers on the tracking page, and what they click."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core import mail
 
 from loyalty import services as loyalty_services
 from loyalty.models import DiscountCode, LoyaltyProgramme, LoyaltyTier
@@ -80,6 +82,15 @@ def test_a_shopper_sees_points_picks_and_a_guide_redeems_points_and_follows_the_
     screenshot(page, "growth-tracking-page")
     assert axe_check(page) == []
 
+    # The link alone does not spend points: the shopper proves it is them with a code by email.
+    assert page.locator("#redeem-points").count() == 0
+    loyalty.get_by_role("button", name="Trimite-mi un cod pe email").click()
+    page.wait_for_url("**points=code*")
+    emailed = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert emailed is not None
+    page.fill("#points-code", emailed.group(1))
+    page.locator("#loyalty").get_by_role("button", name="Confirmă").click()
+    page.wait_for_url("**points=proved*")
     page.select_option("#redeem-points", "400")
     page.get_by_role("button", name="Vreau codul").click()
     page.wait_for_url("**points=done*")
