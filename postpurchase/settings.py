@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# A demo deployment without DEBUG: superusers may simulate carrier scans from the admin.
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="insecure-embedded-default-for-make-run-only"
 )  # refused by check --deploy

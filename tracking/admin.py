@@ -1,8 +1,12 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_permission_codename
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
@@ -32,6 +36,13 @@ class TrackingNumberSearchMixin:
         if key:
             results = results | queryset.filter(tracking_key=key)
         return results, may_have_duplicates
+
+SIMULATE_AT_MOST = 100
+
+
+def demo_mode() -> bool:
+    """Whether this deployment is a demo (DEBUG or DEMO_MODE), where fake carrier scans are welcome."""
+    return bool(settings.DEBUG or getattr(settings, "DEMO_MODE", False))
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -144,13 +155,34 @@ class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
             # A corrected number may be the one carrier calls were waiting for.
             webhooks.unmatched_webhooks_reprocess(brand_id=obj.brand_id, tracking_number=obj.tracking_number)
 
-    @admin.action(description="Simulate the next carrier scan (demo)")
-    def simulate_scan(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> None:
+    def has_simulate_permission(self, request: HttpRequest) -> bool:
+        # A simulated scan is a real status change: the shopper is messaged, points may be earned.
+        # Only a superuser of a demo deployment may fake one, never brand staff on live orders.
+        return bool(request.user.is_active and request.user.is_superuser and demo_mode())
+
+    @admin.action(description="Simulate the next carrier scan (demo)", permissions=["simulate"])
+    def simulate_scan(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> TemplateResponse | None:
+        shipments = list(queryset.select_related("brand", "order").order_by("id")[:SIMULATE_AT_MOST])
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/tracking/shipment/simulate_scan_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Simulate the next carrier scan?",
+                    "opts": self.opts,
+                    "shipments": [
+                        (shipment, simulation.NEXT_SCAN.get(shipment.status)) for shipment in shipments
+                    ],
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         moved = 0
-        for shipment_id in queryset.values_list("id", flat=True)[:100]:
-            if simulation.shipment_simulate_scan(shipment_id=shipment_id, location="Demo hub"):
+        for shipment in shipments:
+            if simulation.shipment_simulate_scan(shipment_id=shipment.id, location="Demo hub"):
                 moved += 1
         self.message_user(request, f"{moved} shipment(s) moved on.", messages.SUCCESS)
+        return None
 
 
 @admin.register(InboundWebhook)
@@ -196,7 +228,13 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     def reason(self, webhook: InboundWebhook) -> str:
         return webhook.error[:120]
 
-    @admin.action(description="Re-process the selected webhooks", permissions=["view"])
+    def has_reprocess_permission(self, request: HttpRequest) -> bool:
+        # Re-processing moves shipments and messages shoppers: it takes the change permission,
+        # even though nobody edits a stored webhook by hand (has_change_permission stays False).
+        codename = get_permission_codename("change", self.opts)
+        return bool(request.user.has_perm(f"{self.opts.app_label}.{codename}"))
+
+    @admin.action(description="Re-process the selected webhooks", permissions=["reprocess"])
     def reprocess(self, request: HttpRequest, queryset: QuerySet[InboundWebhook]) -> None:
         done, skipped = 0, 0
         for webhook_id, valid in queryset.values_list("id", "signature_valid")[:500]:

@@ -7,10 +7,11 @@ from tracking.models import Shipment
 from tracking.statuses import ShipmentStatus as S
 
 
-def test_simulated_scan_moves_a_shipment_on(admin_client, shipment):
+def test_simulated_scan_moves_a_shipment_on(admin_client, settings, shipment):
+    settings.DEBUG = True  # a demo tool: see tests/admin/test_simulate_scan.py for who may use it
     response = admin_client.post(
         "/admin/tracking/shipment/",
-        {"action": "simulate_scan", "_selected_action": [shipment.id]},
+        {"action": "simulate_scan", "_selected_action": [shipment.id], "post": "yes"},
         follow=True,
     )
     assert response.status_code == 200
