@@ -129,6 +129,8 @@ class InboundWebhookAdmin(BrandScopedAdmin):
         "headers",
         "body",
         "body_truncated",
+        "body_size",
+        "body_purged_at",
         "signature_valid",
         "result",
         "error",

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 
 from brands.models import Brand
 from common.tokens import new_public_token
@@ -142,8 +143,13 @@ class InboundWebhook(models.Model):
     )
     tracking_number = models.CharField(max_length=64, blank=True, db_index=True)
     headers = models.JSONField(default=dict)
+    # Only verified calls keep their body (for re-processing), and only for the retention period.
     body = models.TextField(blank=True)
     body_truncated = models.BooleanField(default=False)
+    body_size = models.PositiveIntegerField(default=0, help_text="Bytes received.")
+    body_purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the body was blanked after the retention period."
+    )
     signature_valid = models.BooleanField(null=True)
     result = models.CharField(max_length=12, choices=WebhookResult.choices, default=WebhookResult.RECEIVED)
     error = models.TextField(blank=True)
@@ -154,6 +160,8 @@ class InboundWebhook(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["provider", "brand", "delivery_id"], name="inbound_webhook_delivery_idx"),
             models.Index(fields=["result", "received_at"], name="inbound_webhook_result_idx"),
+            # The retention purge walks only rows that still hold a body.
+            models.Index(fields=["received_at"], condition=~Q(body=""), name="inbound_webhook_body_kept_idx"),
         ]
         ordering: ClassVar = ["-received_at", "-id"]
 
