@@ -121,6 +121,14 @@ def _delivery_id(provider: str, headers: Mapping[str, str], payload: Mapping[str
             return str(event_id)[:100]
         ts = payload.get("ts")
         return f"{msg.get('id', '')}:{ts}"[:100] if ts and msg.get("id") else ""
+    if provider == Provider.SHIPPO:
+        # No event id: the Track's current status object (id and update time) names the delivery.
+        data = payload.get("data")
+        current = data.get("tracking_status") if isinstance(data, Mapping) else None
+        if not isinstance(current, Mapping) or not current.get("object_id"):
+            return ""
+        event = payload.get("event") or ""
+        return f"{event}:{current['object_id']}:{current.get('object_updated') or ''}"[:100]
     return ""
 
 
