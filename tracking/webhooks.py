@@ -6,7 +6,6 @@ in Postgres, whether or not Redis and the workers are up; side effects go out th
 outbox that the status hooks write in the same transaction.
 """
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -230,11 +229,13 @@ def inbound_webhook_process(*, webhook_id: int, payload: Mapping[str, Any] | Non
             400, record.result, "Only verified webhooks of a known brand are processed.", record.id
         )
     if payload is None:
+        if record.body_purged_at is not None:
+            return Outcome(410, record.result, "The body was purged after the retention period.", record.id)
         try:
-            payload = json.loads(record.body)
-        except json.JSONDecodeError as exc:
-            _finish(record, WebhookResult.INVALID, f"Body is not JSON: {exc}")
-            return Outcome(400, "invalid", "Body is not valid JSON.", record.id)
+            payload = untrusted_json.loads_object(record.body.encode("utf-8"))
+        except untrusted_json.UntrustedJsonError as exc:
+            _finish(record, WebhookResult.INVALID, str(exc))
+            return Outcome(400, "invalid", str(exc), record.id)
     try:
         with transaction.atomic():
             if record.provider == Provider.SHOPIFY:

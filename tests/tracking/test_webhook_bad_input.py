@@ -188,3 +188,25 @@ def test_garbled_headers_are_kept_readable(client, brand_with_secrets, value):
     assert record.topic.startswith(value[:3])
     assert "\x00" not in record.topic
     assert "\x00" not in record.headers["user-agent"]
+
+
+@pytest.mark.parametrize(
+    "bad", ["escaped NUL inside a stored string", "lone surrogate inside a stored string", "duplicate keys"]
+)
+def test_stored_bad_body_reprocessed_from_the_admin_stays_invalid(admin_client, brand_with_secrets, bad):
+    """A verified but refused body is kept for inspection; re-processing it refuses it again."""
+    endpoint = ENDPOINTS[0]
+    body = BAD_INPUTS[bad][0](endpoint)
+    assert _post(admin_client, brand_with_secrets, endpoint, body, JSON, signed=True).status_code == 400
+    record = InboundWebhook.objects.get()
+    assert record.body.encode() == body
+    before = _domain_counts()
+    response = admin_client.post(
+        "/admin/tracking/inboundwebhook/",
+        {"action": "reprocess", "_selected_action": [record.id]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.result == "invalid"
+    assert _domain_counts() == before

@@ -10,7 +10,7 @@ import time_machine
 from brands.services import webhook_secret_set
 from postpurchase.settings import CELERY_BEAT_SCHEDULE
 from tests.tracking.payloads import as_meta, dump, load, sign
-from tracking import tasks
+from tracking import tasks, webhooks
 from tracking.models import InboundWebhook
 from tracking.webhook_retention import inbound_webhook_bodies_purge
 
@@ -87,3 +87,14 @@ def test_the_beat_task_uses_the_configured_retention(post_easypost, settings):
         assert tasks.purge_webhook_bodies() == 1
     assert InboundWebhook.objects.get().body == ""
     assert CELERY_BEAT_SCHEDULE["tracking-purge-webhook-bodies"]["task"] == "tracking.purge_webhook_bodies"
+
+
+def test_a_purged_call_is_not_reprocessed_into_a_failure(post_easypost):
+    with time_machine.travel(T0, tick=False):
+        post_easypost("evt_old")
+    inbound_webhook_bodies_purge(now=T0 + timedelta(days=31))
+    record = InboundWebhook.objects.get()
+    outcome = webhooks.inbound_webhook_process(webhook_id=record.id)
+    assert (outcome.http_status, outcome.result) == (410, "unmatched")
+    record.refresh_from_db()
+    assert (record.result, record.error) == ("unmatched", "")
