@@ -133,7 +133,7 @@ class WebhookResult(models.TextChoices):
 
 
 class InboundWebhook(models.Model):
-    """Every inbound webhook call, stored raw before anything else, for inspection and re-processing."""
+    """Every inbound webhook call; verified ones keep their raw body for inspection and re-processing."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="inbound_webhooks", null=True)
     provider = models.CharField(max_length=20)

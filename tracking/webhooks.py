@@ -1,7 +1,8 @@
-"""Inbound webhooks: recorded raw first, verified, de-duplicated, then normalized into events.
+"""Inbound webhooks: verified, recorded, de-duplicated, then normalized into events.
 
-The raw row is written before anything else, so an operator can inspect any call and re-process
-it from the admin. Processing runs in the request (a few queries) so a 2xx means the events are
+Every call leaves a row; a verified one keeps its raw body (for the retention period), so an
+operator can inspect it and re-process it from the admin, while an unverified caller leaves only
+a small record and cannot grow the database. Processing runs in the request (a few queries) so a 2xx means the events are
 in Postgres, whether or not Redis and the workers are up; side effects go out through the
 outbox that the status hooks write in the same transaction.
 """
