@@ -140,6 +140,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=512 * 1024)
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=512 * 1024)
+# Raw bodies of verified webhook calls are blanked after this many days (re-processing needs them).
+WEBHOOK_BODY_RETENTION_DAYS = env.int("WEBHOOK_BODY_RETENTION_DAYS", default=30)
 # Shoppers' photos of damaged or wrong items, each at most this many bytes.
 RETURNS_PHOTO_MAX_BYTES = env.int("RETURNS_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
@@ -197,6 +199,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "tracking-flag-late-and-stuck": {"task": "tracking.flag_late_and_stuck", "schedule": 15 * 60.0},
     "tracking-sweep-unmatched-webhooks": {"task": "tracking.sweep_unmatched_webhooks", "schedule": 10 * 60.0},
     "tracking-retry-failed-reactions": {"task": "tracking.retry_failed_reactions", "schedule": 60.0},
+    "tracking-purge-webhook-bodies": {"task": "tracking.purge_webhook_bodies", "schedule": 60 * 60.0},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
     "returns-requeue-webhooks": {"task": "returns.requeue_webhooks", "schedule": 5 * 60.0},
     "loyalty-expire-points": {"task": "loyalty.expire_points", "schedule": 6 * 60 * 60.0},

@@ -37,6 +37,7 @@ class TrackingNumberSearchMixin:
             results = results | queryset.filter(tracking_key=key)
         return results, may_have_duplicates
 
+
 SIMULATE_AT_MOST = 100
 
 
@@ -210,6 +211,8 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
         "headers",
         "body",
         "body_truncated",
+        "body_size",
+        "body_purged_at",
         "signature_valid",
         "result",
         "error",

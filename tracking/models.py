@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.db import models
+from django.db.models import Q
 
 from brands.models import Brand
 from common.tokens import new_public_token
@@ -142,7 +143,7 @@ class WebhookResult(models.TextChoices):
 
 
 class InboundWebhook(models.Model):
-    """Every inbound webhook call, stored raw before anything else, for inspection and re-processing."""
+    """Every inbound webhook call; verified ones keep their raw body for inspection and re-processing."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="inbound_webhooks", null=True)
     provider = models.CharField(max_length=20)
@@ -160,8 +161,13 @@ class InboundWebhook(models.Model):
         max_length=64, blank=True, help_text="The store's order id, for a fulfillment that came first."
     )
     headers = models.JSONField(default=dict)
+    # Only verified calls keep their body (for re-processing), and only for the retention period.
     body = models.TextField(blank=True)
     body_truncated = models.BooleanField(default=False)
+    body_size = models.PositiveIntegerField(default=0, help_text="Bytes received.")
+    body_purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the body was blanked after the retention period."
+    )
     signature_valid = models.BooleanField(null=True)
     result = models.CharField(max_length=20, choices=WebhookResult.choices, default=WebhookResult.RECEIVED)
     error = models.TextField(blank=True)
@@ -174,6 +180,8 @@ class InboundWebhook(models.Model):
             models.Index(fields=["result", "received_at"], name="inbound_webhook_result_idx"),
             models.Index(fields=["brand", "tracking_key"], name="inbound_webhook_key_idx"),
             models.Index(fields=["brand", "order_external_id"], name="inbound_webhook_order_idx"),
+            # The retention purge walks only rows that still hold a body.
+            models.Index(fields=["received_at"], condition=~Q(body=""), name="inbound_webhook_body_kept_idx"),
         ]
         ordering: ClassVar = ["-received_at", "-id"]
 

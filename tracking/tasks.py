@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from tracking import services
+from tracking import services, webhook_retention
 
 
 @shared_task(name="tracking.flag_late_and_stuck", ignore_result=True, acks_late=True)
@@ -23,3 +23,9 @@ def sweep_unmatched_webhooks() -> dict[str, int]:
 def retry_failed_reactions() -> dict[str, int]:
     """Idempotent: each due failure is claimed with SKIP LOCKED and resolved once."""
     return services.reaction_failures_retry_due()
+
+
+@shared_task(name="tracking.purge_webhook_bodies", ignore_result=True, acks_late=True)
+def purge_webhook_bodies() -> int:
+    """Idempotent: blanks raw webhook bodies past WEBHOOK_BODY_RETENTION_DAYS, a bounded batch per run."""
+    return webhook_retention.inbound_webhook_bodies_purge().purged

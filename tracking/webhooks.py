@@ -1,12 +1,12 @@
-"""Inbound webhooks: recorded raw first, verified, de-duplicated, then normalized into events.
+"""Inbound webhooks: verified, recorded, de-duplicated, then normalized into events.
 
-The raw row is written before anything else, so an operator can inspect any call and re-process
-it from the admin. Processing runs in the request (a few queries) so a 2xx means the events are
+Every call leaves a row; a verified one keeps its raw body (for the retention period), so an
+operator can inspect it and re-process it from the admin, while an unverified caller leaves only
+a small record and cannot grow the database. Processing runs in the request (a few queries) so a 2xx means the events are
 in Postgres, whether or not Redis and the workers are up; side effects go out through the
 outbox that the status hooks write in the same transaction.
 """
 
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from brands import selectors as brand_selectors
 from brands.models import Brand, Provider
+from common import untrusted_json
 from orders import services as order_services
 from orders.models import Order
 from tracking import services
@@ -32,14 +33,15 @@ from tracking.numbers import tracking_number_key
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MAX_STORED_BODY = 256 * 1024
 # Headers worth keeping for an operator; never the whole request (cookies, auth).
 KEPT_HEADERS = (
     "content-type",
+    "content-length",
     "user-agent",
     "x-hmac-signature",
     "aftership-hmac-sha256",
     "x-shopify-hmac-sha256",
+    "shopify-hmac-sha256",
     "x-shopify-topic",
     "x-shopify-webhook-id",
     "x-shopify-shop-domain",
@@ -48,6 +50,19 @@ KEPT_HEADERS = (
     "x-shippo-signature",
     "shippo-auth-signature",
 )
+# Kept only as "present": a signature tells an operator nothing, and a forged one is the caller's text.
+SIGNATURE_HEADERS = frozenset(
+    {
+        "x-hmac-signature",
+        "aftership-hmac-sha256",
+        "x-shopify-hmac-sha256",
+        "shopify-hmac-sha256",
+        "x-shippo-signature",
+        "shippo-auth-signature",
+    }
+)
+JSON_MEDIA_TYPES = frozenset({"application/json"})
+MAX_HEADER_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -73,16 +88,33 @@ def _adapter(provider: str) -> ModuleType:
     return adapters[provider]
 
 
+def _storable_text(value: str) -> str:
+    """Text Postgres accepts: no NUL, no unpaired surrogates (a header may carry either)."""
+    return value.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "")
+
+
+def _lowered(headers: Mapping[str, str]) -> dict[str, str]:
+    return {key.lower(): value for key, value in headers.items() if isinstance(value, str)}
+
+
 def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    lowered = {key.lower(): value for key, value in headers.items()}
-    return {name: lowered[name][:500] for name in KEPT_HEADERS if name in lowered}
+    lowered = _lowered(headers)
+    kept = {}
+    for name in KEPT_HEADERS:
+        if name not in lowered:
+            continue
+        if name in SIGNATURE_HEADERS:
+            kept[name] = f"(present, {len(lowered[name])} characters)"
+        else:
+            kept[name] = _storable_text(lowered[name][:MAX_HEADER_CHARS])
+    return kept
 
 
 def _delivery_id(provider: str, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
     """The provider's id of this delivery, when it has one, for replay detection."""
-    lowered = {key.lower(): value for key, value in headers.items()}
+    lowered = _lowered(headers)
     if provider == Provider.SHOPIFY:
-        return lowered.get("x-shopify-webhook-id", "")[:100]
+        return _storable_text(lowered.get("x-shopify-webhook-id", "")[:100])
     if provider == Provider.EASYPOST:
         event_id = payload.get("id")
         updated = payload.get("updated_at") or ""
@@ -95,7 +127,37 @@ def _delivery_id(provider: str, headers: Mapping[str, str], payload: Mapping[str
             return str(event_id)[:100]
         ts = payload.get("ts")
         return f"{msg.get('id', '')}:{ts}"[:100] if ts and msg.get("id") else ""
+    if provider == Provider.SHIPPO:
+        # No event id: the Track's current status object (id and update time) names the delivery.
+        data = payload.get("data")
+        current = data.get("tracking_status") if isinstance(data, Mapping) else None
+        if not isinstance(current, Mapping) or not current.get("object_id"):
+            return ""
+        event = payload.get("event") or ""
+        return f"{event}:{current['object_id']}:{current.get('object_updated') or ''}"[:100]
     return ""
+
+
+def _stored_body(body: bytes) -> str:
+    """A verified body as text: exact when it is UTF-8 without NUL, else readable escapes."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="backslashreplace")
+    return text.replace("\x00", "\\x00")
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return _lowered(headers).get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _refuse(record: InboundWebhook, http_status: int, result: str, message: str) -> Outcome:
+    """Store the call's small record with its reason, and answer it."""
+    record.result = result
+    record.error = message
+    record.processed_at = timezone.now()
+    record.save()
+    return Outcome(http_status, result, message, record.id)
 
 
 def inbound_webhook_receive(
@@ -107,56 +169,55 @@ def inbound_webhook_receive(
     query: Mapping[str, str] | None = None,
     max_body: int,
 ) -> Outcome:
-    """Record, verify, de-duplicate and process one webhook call."""
+    """Verify, record, de-duplicate and process one webhook call; bad input is a 4xx, never a 500.
+
+    Only a verified call's body is stored: an unsigned caller leaves a small record (size, reason,
+    headers without their signatures), so no one can grow the database from outside.
+    """
     brand = brand_selectors.brand_by_slug(slug=brand_slug)
     if brand is None:
         return Outcome(404, "unknown_brand", "Unknown brand.")
-    topic = {key.lower(): value for key, value in headers.items()}.get("x-shopify-topic", "")[:100]
-    record = InboundWebhook.objects.create(
-        brand=brand,
-        provider=provider,
-        topic=topic,
-        headers=_kept_headers(headers),
-        body=body[:MAX_STORED_BODY].decode("utf-8", errors="replace"),
-        body_truncated=len(body) > MAX_STORED_BODY,
+    topic = _storable_text(_lowered(headers).get("x-shopify-topic", "")[:100])
+    record = InboundWebhook(
+        brand=brand, provider=provider, topic=topic, headers=_kept_headers(headers), body_size=len(body)
     )
     if len(body) > max_body:
-        _finish(
-            record, WebhookResult.REJECTED, f"Body of {len(body)} bytes exceeds the {max_body}-byte limit."
-        )
-        return Outcome(413, "rejected", "Request body too large.", record.id)
+        return _refuse(record, 413, WebhookResult.REJECTED, f"Body exceeds the {max_body}-byte limit.")
 
     secret = brand_selectors.webhook_secret(brand=brand, provider=provider)
     adapter = _adapter(provider)
     kwargs: dict[str, Any] = {"query": query or {}} if provider == Provider.SHIPPO else {}
-    valid = bool(secret) and adapter.verify_signature(secret=secret, body=body, headers=headers, **kwargs)
-    record.signature_valid = valid
-    if not valid:
+    record.signature_valid = bool(secret) and adapter.verify_signature(
+        secret=secret, body=body, headers=headers, **kwargs
+    )
+    if not record.signature_valid:
         reason = "No webhook secret is configured for this provider." if not secret else "Invalid signature."
-        _finish(record, WebhookResult.REJECTED, reason, fields=["signature_valid"])
-        return Outcome(401, "rejected", reason, record.id)
+        return _refuse(record, 401, WebhookResult.REJECTED, reason)
 
+    record.body = _stored_body(body)
+    media_type = _media_type(headers)
+    if media_type not in JSON_MEDIA_TYPES:
+        return _refuse(
+            record,
+            415,
+            WebhookResult.INVALID,
+            f"Content-Type must be application/json, not {media_type[:50] or 'missing'}.",
+        )
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _finish(record, WebhookResult.INVALID, f"Body is not JSON: {exc}", fields=["signature_valid"])
-        return Outcome(400, "invalid", "Body is not valid JSON.", record.id)
-    if not isinstance(payload, Mapping):
-        _finish(record, WebhookResult.INVALID, "Body is not a JSON object.", fields=["signature_valid"])
-        return Outcome(400, "invalid", "Body must be a JSON object.", record.id)
+        payload = untrusted_json.loads_object(body)
+    except untrusted_json.UntrustedJsonError as exc:
+        return _refuse(record, 400, WebhookResult.INVALID, str(exc))
 
     record.delivery_id = _delivery_id(provider, headers, payload)
+    record.save()
     if record.delivery_id and (
         InboundWebhook.objects.filter(provider=provider, brand=brand, delivery_id=record.delivery_id)
         .exclude(id=record.id)
         .exclude(result__in=[WebhookResult.REJECTED, WebhookResult.INVALID, WebhookResult.RECEIVED])
         .exists()
     ):
-        _finish(
-            record, WebhookResult.DUPLICATE, "Already received.", fields=["signature_valid", "delivery_id"]
-        )
+        _finish(record, WebhookResult.DUPLICATE, "Already received.")
         return Outcome(200, "duplicate", "Already received.", record.id)
-    record.save(update_fields=["signature_valid", "delivery_id"])
     return inbound_webhook_process(webhook_id=record.id, payload=payload)
 
 
@@ -175,11 +236,13 @@ def inbound_webhook_process(*, webhook_id: int, payload: Mapping[str, Any] | Non
             400, record.result, "Only verified webhooks of a known brand are processed.", record.id
         )
     if payload is None:
+        if record.body_purged_at is not None:
+            return Outcome(410, record.result, "The body was purged after the retention period.", record.id)
         try:
-            payload = json.loads(record.body)
-        except json.JSONDecodeError as exc:
-            _finish(record, WebhookResult.INVALID, f"Body is not JSON: {exc}")
-            return Outcome(400, "invalid", "Body is not valid JSON.", record.id)
+            payload = untrusted_json.loads_object(record.body.encode("utf-8"))
+        except untrusted_json.UntrustedJsonError as exc:
+            _finish(record, WebhookResult.INVALID, str(exc))
+            return Outcome(400, "invalid", str(exc), record.id)
     try:
         with transaction.atomic():
             if record.provider == Provider.SHOPIFY:
