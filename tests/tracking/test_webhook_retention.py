@@ -94,7 +94,10 @@ def test_a_purged_call_is_not_reprocessed_into_a_failure(post_easypost):
         post_easypost("evt_old")
     inbound_webhook_bodies_purge(now=T0 + timedelta(days=31))
     record = InboundWebhook.objects.get()
+    reason = record.error
     outcome = webhooks.inbound_webhook_process(webhook_id=record.id)
     assert (outcome.http_status, outcome.result) == (410, "unmatched")
     record.refresh_from_db()
-    assert (record.result, record.error) == ("unmatched", "")
+    # Unchanged: still unmatched, with the reason it was kept for (not an "invalid body" failure).
+    assert (record.result, record.error) == ("unmatched", reason)
+    assert "No shipment with tracking number" in reason
