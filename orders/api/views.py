@@ -5,7 +5,7 @@ from typing import Any, Final, TypedDict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from brands.authentication import request_brand
 from common.api import BoundedPagination
+from common.api_schema import path_id
 from common.locales import SHOPPER_LOCALES, validate_country, validate_currency
 from common.phones import normalize_phone
 from common.urls import tracking_url
@@ -182,29 +183,29 @@ class OrderOutputSerializer(serializers.Serializer[Any]):
 
 
 class OrderFilterSerializer(serializers.Serializer[Any]):
-    number = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254, default="")
-    placed_after = serializers.DateTimeField(required=False, default=None)
-    placed_before = serializers.DateTimeField(required=False, default=None)
+    number = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, default="", help_text="The order number, exactly."
+    )
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        default="",
+        help_text="The customer's email, in any case.",
+    )
+    placed_after = serializers.DateTimeField(required=False, default=None, help_text="ISO 8601 date-time.")
+    placed_before = serializers.DateTimeField(required=False, default=None, help_text="ISO 8601 date-time.")
 
 
 class OrderListCreateApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("number", str),
-            OpenApiParameter("email", str),
-            OpenApiParameter("placed_after", str, description="ISO 8601 date-time"),
-            OpenApiParameter("placed_before", str, description="ISO 8601 date-time"),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=OrderOutputSerializer(many=True),
-    )
+    pagination_class = BoundedPagination
+
+    @extend_schema(parameters=[OrderFilterSerializer], responses=OrderOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         filters = OrderFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         orders = selectors.order_list(brand=request_brand(request), **filters.validated_data)
-        paginator = BoundedPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
 
@@ -226,7 +227,9 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(responses=OrderOutputSerializer)
+    @extend_schema(
+        parameters=[path_id("order_id", "The order's id in this API.")], responses=OrderOutputSerializer
+    )
     def get(self, request: Request, order_id: int) -> Response:
         order = selectors.order_get(brand=request_brand(request), order_id=order_id)
         if order is None:

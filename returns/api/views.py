@@ -4,14 +4,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedJSONParser, BoundedPagination
+from common.api import BoundedJSONParser, BoundedPagination, ErrorSerializer
+from common.api_schema import path_text
 from returns import selectors, services
 from returns.models import Return
 from returns.representation import return_representation
@@ -74,12 +75,29 @@ class ReturnOutputSerializer(serializers.Serializer[Any]):
     portal_url = serializers.URLField()
 
 
+class ReturnFilterSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=ReturnStatus.values, required=False, allow_blank=True, default=""
+    )
+
+
 class Conflict(serializers.ValidationError):
     status_code = status.HTTP_409_CONFLICT
+    default_detail = "The return cannot make this move now."
+    default_code = "conflict"
+
+
+CONFLICT = OpenApiResponse(ErrorSerializer, description="The lifecycle does not allow this move now.")
+
+
+RMA_MAX_LENGTH = Return._meta.get_field("rma").max_length or 20
+RMA_PARAMETER = path_text("rma", RMA_MAX_LENGTH, "The return's RMA number, e.g. R-7KQ2M9XA.")
 
 
 def _get(request: Request, rma: str) -> Return:
-    ret = selectors.return_by_rma(brand=request_brand(request), rma=rma[:20])
+    if len(rma) > RMA_MAX_LENGTH or "\x00" in rma:
+        raise Http404  # no RMA looks like this, and Postgres refuses NUL in text
+    ret = selectors.return_by_rma(brand=request_brand(request), rma=rma)
     if ret is None:
         raise Http404
     return ret
@@ -90,26 +108,22 @@ def _actor(request: Request) -> services.Actor:
 
 
 class ReturnListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ReturnStatus.values),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=ReturnOutputSerializer(many=True),
-    )
+    pagination_class = BoundedPagination
+
+    @extend_schema(parameters=[ReturnFilterSerializer], responses=ReturnOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("status", "")
-        if wanted and wanted not in ReturnStatus.values:
-            raise serializers.ValidationError({"status": [f"Unknown status {wanted[:40]!r}."]})
-        queryset = selectors.returns_for_api(brand=request_brand(request), status=wanted)
-        paginator = BoundedPagination()
+        filters = ReturnFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = selectors.returns_for_api(
+            brand=request_brand(request), status=filters.validated_data["status"]
+        )
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         return paginator.get_paginated_response([return_representation(ret) for ret in page])
 
 
 class ReturnDetailApi(APIView):
-    @extend_schema(responses=ReturnOutputSerializer)
+    @extend_schema(parameters=[RMA_PARAMETER], responses=ReturnOutputSerializer)
     def get(self, request: Request, rma: str) -> Response:
         return Response(return_representation(_get(request, rma)))
 
@@ -118,8 +132,9 @@ class ReturnStatusApi(APIView):
     parser_classes = (BoundedJSONParser,)
 
     @extend_schema(
+        parameters=[RMA_PARAMETER],
         request=ReturnStatusInputSerializer,
-        responses={200: ReturnOutputSerializer, 409: None},
+        responses={200: ReturnOutputSerializer, 409: CONFLICT},
         description="Move the return to a status the lifecycle allows (see docs/returns.md); "
         "409 for a move it does not. Repeating the current status changes nothing.",
     )
@@ -146,8 +161,9 @@ class ReturnShipmentApi(APIView):
     parser_classes = (BoundedJSONParser,)
 
     @extend_schema(
+        parameters=[RMA_PARAMETER],
         request=ReturnShipmentInputSerializer,
-        responses={200: ReturnOutputSerializer, 409: None},
+        responses={200: ReturnOutputSerializer, 409: CONFLICT},
         description="Attach the parcel the items travel back in; its carrier scans then move the return.",
     )
     def post(self, request: Request, rma: str) -> Response:
