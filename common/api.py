@@ -2,6 +2,7 @@
 
 import io
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import IO, Any, Final
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -53,6 +55,22 @@ class BoundedJSONParser(JSONParser):
         if len(body) > limit:
             raise PayloadTooLarge()
         return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^\d{1,10}(\.\d{1,2})?$",
+        "example": "49.90",
+        "description": "An amount: at most 10 digits, a point and 2 decimals (a JSON number is accepted too).",
+    }
+)
+class MoneyInputField(serializers.DecimalField):
+    """A non-negative amount as the database holds it: 12 digits, 2 of them after the point."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal(0), **kwargs)
 
 
 class PageParamsSerializer(serializers.Serializer[Any]):

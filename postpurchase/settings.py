@@ -151,6 +151,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Requests and answers are described apart, so a required text says it may not be blank.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Enum values are codes that speak for themselves (ISO currencies and countries, statuses).
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
         "ReturnStatusEnum": "returns.statuses.ReturnStatus.values",
         "ShipmentStatusEnum": "tracking.statuses.ShipmentStatus.values",

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import ErrorSerializer
+from common.api import ErrorSerializer, MoneyInputField
 from common.api_schema import path_text
 from loyalty import codes
 from loyalty.models import CodePurpose, DiscountKind
@@ -37,9 +37,7 @@ class DiscountCodeRedeemInputSerializer(serializers.Serializer[Any]):
     order_id = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default="", help_text="The store's order id."
     )
-    order_total = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
-    )
+    order_total = MoneyInputField(required=False, allow_null=True, default=None)
 
 
 CODE_PARAMETER = path_text("code", codes.MAX_CODE_LENGTH, "The discount code, in any case.")

@@ -1,10 +1,11 @@
 """`/api/v1/orders/`: idempotent create-or-update, list with filters, retrieve."""
 
 from decimal import Decimal
-from typing import Any, Final, TypedDict
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,32 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedPagination
+from common.api import BoundedPagination, MoneyInputField
 from common.api_schema import path_id
-from common.locales import SHOPPER_LOCALES, validate_country, validate_currency
+from common.locales import COUNTRIES, CURRENCIES, SHOPPER_LOCALES
 from common.phones import normalize_phone
 from common.urls import tracking_url
 from orders import selectors, services
 from orders.models import Order
-
-
-class MoneyInput(TypedDict):
-    max_digits: int
-    decimal_places: int
-    min_value: Decimal
-
-
-MONEY_FIELD: Final[MoneyInput] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
-
-
-def _django_validator(validator: Any) -> Any:
-    def run(value: Any) -> None:
-        try:
-            validator(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
-    return run
 
 
 class CustomerInputSerializer(serializers.Serializer[Any]):
@@ -59,12 +41,13 @@ class AddressInputSerializer(serializers.Serializer[Any]):
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    country = serializers.CharField(
-        max_length=2,
+    country = serializers.ChoiceField(
+        choices=sorted(COUNTRIES),
         required=False,
         allow_blank=True,
         default="",
-        validators=[_django_validator(validate_country)],
+        help_text="ISO 3166-1 alpha-2 code.",
+        error_messages={"invalid_choice": _("Unknown country code “{input}”.")},
     )
 
 
@@ -73,7 +56,7 @@ class LineInputSerializer(serializers.Serializer[Any]):
     sku = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=255)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000)
-    unit_price = serializers.DecimalField(**MONEY_FIELD)
+    unit_price = MoneyInputField()
     category = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     image_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     returnable = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -84,18 +67,20 @@ class OrderInputSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(max_length=64)
     placed_at = serializers.DateTimeField()
     cancelled_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    currency = serializers.CharField(
-        min_length=3, max_length=3, validators=[_django_validator(validate_currency)]
+    currency = serializers.ChoiceField(
+        choices=sorted(CURRENCIES),
+        help_text="ISO 4217 code.",
+        error_messages={"invalid_choice": _("Unknown currency code “{input}”.")},
     )
     locale = serializers.ChoiceField(choices=SHOPPER_LOCALES, required=False, allow_blank=True, default="")
     customer = CustomerInputSerializer()
     shipping_address = AddressInputSerializer(required=False)
     lines = serializers.ListField(child=LineInputSerializer(), allow_empty=False, max_length=500)
-    subtotal = serializers.DecimalField(**MONEY_FIELD, required=False, allow_null=True, default=None)
-    shipping_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    tax_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    discount_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    total = serializers.DecimalField(**MONEY_FIELD, required=False, allow_null=True, default=None)
+    subtotal = MoneyInputField(required=False, allow_null=True, default=None)
+    shipping_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    tax_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    discount_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    total = MoneyInputField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         customer = attrs["customer"]

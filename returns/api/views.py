@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedJSONParser, BoundedPagination, ErrorSerializer
+from common.api import BoundedJSONParser, BoundedPagination, ErrorSerializer, MoneyInputField
 from common.api_schema import path_text
 from returns import selectors, services
 from returns.models import Return
@@ -23,10 +23,7 @@ from tracking.carriers.base import carrier_slug
 class ReturnStatusInputSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ReturnStatus.values)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+    amount = MoneyInputField(
         required=False,
         allow_null=True,
         default=None,
