@@ -18,6 +18,7 @@ from returns.models import Return
 from returns.representation import return_representation
 from returns.statuses import ReturnStatus
 from tracking.carriers.base import carrier_slug
+from tracking.statuses import ShipmentStatus
 
 
 class ReturnStatusInputSerializer(serializers.Serializer[Any]):
@@ -46,14 +47,32 @@ class ReturnLineOutputSerializer(serializers.Serializer[Any]):
     exchange_for_sku = serializers.CharField(allow_null=True)
 
 
+class ReturnOrderOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    external_id = serializers.CharField()
+
+
+class ReturnReasonOutputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    brand_fault = serializers.BooleanField()
+
+
+class ReturnParcelOutputSerializer(serializers.Serializer[Any]):
+    carrier_code = serializers.CharField()
+    tracking_number = serializers.CharField()
+    status = serializers.ChoiceField(choices=ShipmentStatus.values)
+
+
 class ReturnOutputSerializer(serializers.Serializer[Any]):
     """The same shape as the webhooks' `data` (built by returns.representation)."""
 
     rma = serializers.CharField()
     status = serializers.ChoiceField(choices=ReturnStatus.values)
     resolution = serializers.CharField()
-    order = serializers.DictField()
-    reason = serializers.DictField()
+    order = ReturnOrderOutputSerializer()
+    reason = ReturnReasonOutputSerializer()
     comment = serializers.CharField()
     keep_item = serializers.BooleanField()
     currency = serializers.CharField()
@@ -64,7 +83,7 @@ class ReturnOutputSerializer(serializers.Serializer[Any]):
     amount = serializers.CharField()
     amount_issued = serializers.CharField(allow_null=True)
     lines = ReturnLineOutputSerializer(many=True)
-    return_shipment = serializers.DictField(allow_null=True)
+    return_shipment = ReturnParcelOutputSerializer(allow_null=True)
     requested_at = serializers.DateTimeField()
     approved_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
@@ -100,6 +119,11 @@ def _get(request: Request, rma: str) -> Return:
     return ret
 
 
+def _output(*returns: Return) -> list[dict[str, Any]]:
+    """Through the output serializer, so the answer cannot drift from the schema."""
+    return ReturnOutputSerializer([return_representation(ret) for ret in returns], many=True).data  # type: ignore[return-value]
+
+
 def _actor(request: Request) -> services.Actor:
     return services.Actor(f"api:{request_brand(request).slug}")
 
@@ -116,13 +140,13 @@ class ReturnListApi(APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
-        return paginator.get_paginated_response([return_representation(ret) for ret in page])
+        return paginator.get_paginated_response(_output(*page))
 
 
 class ReturnDetailApi(APIView):
     @extend_schema(parameters=[RMA_PARAMETER], responses=ReturnOutputSerializer)
     def get(self, request: Request, rma: str) -> Response:
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])
 
 
 class ReturnStatusApi(APIView):
@@ -151,7 +175,7 @@ class ReturnStatusApi(APIView):
             )
         except services.IllegalTransition as exc:
             raise Conflict({"status": [str(exc)]}) from exc
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])
 
 
 class ReturnShipmentApi(APIView):
@@ -181,4 +205,4 @@ class ReturnShipmentApi(APIView):
             raise serializers.ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             ) from exc
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])

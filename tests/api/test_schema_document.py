@@ -72,3 +72,13 @@ def test_request_bodies_say_what_the_server_refuses(document: dict[str, Any]) ->
     line = resolve(document, order["properties"]["lines"]["items"])
     assert line["properties"]["unit_price"]["pattern"] == r"^\d{1,10}(\.\d{1,2})?$"
     assert line["properties"]["quantity"]["maximum"] == 10_000
+
+
+def test_a_return_describes_its_nested_objects(document: dict[str, Any]) -> None:
+    ret = resolve(document, {"$ref": "#/components/schemas/ReturnOutput"})
+    order = resolve(document, ret["properties"]["order"])
+    assert set(order["required"]) == {"id", "number", "external_id"}
+    reason = resolve(document, ret["properties"]["reason"])
+    assert reason["properties"]["brand_fault"]["type"] == "boolean"
+    parcel = resolve(document, ret["properties"]["return_shipment"])
+    assert "delivered" in resolve(document, parcel["properties"]["status"])["enum"]
