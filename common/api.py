@@ -25,6 +25,8 @@ MAX_PAGE_LIMIT: Final = 100
 MAX_PAGE_OFFSET: Final = 1_000_000_000
 # Ids are Postgres bigints: a larger number names nothing, and is refused before it reaches a query.
 MAX_ID: Final = 2**63 - 1
+# The largest amount a money column (12 digits, 2 after the point) holds.
+MAX_AMOUNT: Final = Decimal("9999999999.99")
 
 
 class PayloadTooLarge(APIException):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedPagination, MoneyInputField
+from common.api import MAX_AMOUNT, BoundedPagination, MoneyInputField
 from common.api_schema import path_id
 from common.locales import COUNTRIES, CURRENCIES, SHOPPER_LOCALES
 from common.phones import normalize_phone
@@ -90,7 +90,25 @@ class OrderInputSerializer(serializers.Serializer[Any]):
                 customer["phone"] = normalize_phone(customer["phone"], region=country)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"customer": {"phone": exc.messages}}) from exc
+        self._check_sums_fit(attrs)
         return attrs
+
+    @staticmethod
+    def _check_sums_fit(attrs: dict[str, Any]) -> None:
+        """Sums worked out from the lines must fit the columns they are stored in, like given amounts."""
+        subtotal = attrs["subtotal"]
+        if subtotal is None:
+            subtotal = sum((line["unit_price"] * line["quantity"] for line in attrs["lines"]), Decimal(0))
+            if subtotal > MAX_AMOUNT:
+                raise serializers.ValidationError(
+                    {"lines": [_("The lines add up to more than %s.") % MAX_AMOUNT]}
+                )
+        if attrs["total"] is None:
+            total = subtotal + attrs["shipping_total"] + attrs["tax_total"] - attrs["discount_total"]
+            if abs(total) > MAX_AMOUNT:
+                raise serializers.ValidationError(
+                    {"total": [_("The order adds up to more than %s.") % MAX_AMOUNT]}
+                )
 
     def to_input(self) -> services.OrderInput:
         data = dict(self.validated_data)

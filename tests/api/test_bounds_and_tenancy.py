@@ -239,3 +239,25 @@ def test_a_key_of_another_brand_reads_and_changes_nothing(
     assert snapshot() == before
     assert Return.objects.get(id=ret.id).status == ret.status
     assert not Shipment.objects.filter(tracking_number="BACK1").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({}, "lines"),
+        ({"subtotal": "9999999999.99", "shipping_total": "1.00"}, "total"),
+    ],
+)
+def test_sums_that_overflow_the_money_columns_are_a_400(api: Any, extra: dict[str, str], field: str) -> None:
+    body = {
+        "external_id": "big-1",
+        "number": "B1",
+        "placed_at": "2026-11-01T10:00:00Z",
+        "currency": "RON",
+        "customer": {"email": "ioana@example.com"},
+        "lines": [{"sku": "GOLD", "title": "Gold bar", "quantity": 2, "unit_price": "9999999999.00"}],
+        **extra,
+    }
+    response = post(api, "/api/v1/orders/", body)
+    assert assert_error(response, 400, "invalid")[field]
+    assert not Order.objects.exists()
