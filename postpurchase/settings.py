@@ -152,14 +152,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["common.api.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "common.api.BoundedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.BrandKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_RATE_LIMIT", default="1200/min")},
+    "DEFAULT_SCHEMA_CLASS": "common.api_schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "postpurchase API",
-    "DESCRIPTION": "Orders, shipments and tracking events of one brand. "
-    "Authenticate with `Authorization: Bearer <key>` (see `manage.py create_api_key`).",
+    "DESCRIPTION": "Orders, shipments, tracking events, returns and discount codes of one brand. "
+    "Authenticate with `Authorization: Bearer <key>` (see `manage.py create_api_key`); a key sees "
+    "only its own brand, anything else is a 404. Lists are pages of at most 100 rows "
+    "(`limit`, `offset`); request bodies are JSON of at most `API_MAX_BODY_BYTES` (512 KiB by "
+    "default); every error is `{detail, code}`, with `errors` per field for invalid input.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -167,7 +172,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {"ReturnStatusEnum": "returns.statuses.ReturnStatus.values"},
+    # Requests and answers are described apart, so a required text says it may not be blank.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Enum values are codes that speak for themselves (ISO currencies and countries, statuses).
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ReturnStatusEnum": "returns.statuses.ReturnStatus.values",
+        "ShipmentStatusEnum": "tracking.statuses.ShipmentStatus.values",
+    },
 }
 
 # Celery: with no broker named, tasks run in-process so `make run` needs nothing else.

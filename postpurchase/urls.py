@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common import health
+from common.api import api_not_found
 from loyalty import page as loyalty_page
 from loyalty import views as loyalty_views
 from notifications.optin import sms_opt_in, sms_opt_in_confirm
@@ -32,6 +33,7 @@ urlpatterns = [
     path("webhooks/", include("tracking.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("<slug:brand_slug>/track/<str:token>/sms/", sms_opt_in, name="tracking-sms-optin"),
     path("<slug:brand_slug>/track/<str:token>/sms/confirm/", sms_opt_in_confirm, name="tracking-sms-confirm"),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.request import Request
@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
+from common.api import ErrorSerializer, MoneyInputField
+from common.api_schema import path_text
 from loyalty import codes
 from loyalty.models import CodePurpose, DiscountKind
 
@@ -35,13 +37,14 @@ class DiscountCodeRedeemInputSerializer(serializers.Serializer[Any]):
     order_id = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default="", help_text="The store's order id."
     )
-    order_total = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
-    )
+    order_total = MoneyInputField(required=False, allow_null=True, default=None)
+
+
+CODE_PARAMETER = path_text("code", codes.MAX_CODE_LENGTH, "The discount code, in any case.")
 
 
 def _code_or_404(raw: str) -> str:
-    if not raw or len(raw) > codes.MAX_CODE_LENGTH:
+    if not raw or len(raw) > codes.MAX_CODE_LENGTH or "\x00" in raw:
         raise NotFound("No such code.")
     return raw
 
@@ -49,6 +52,7 @@ def _code_or_404(raw: str) -> str:
 class DiscountCodeDetailApi(APIView):
     @extend_schema(
         operation_id="discount_code_check",
+        parameters=[CODE_PARAMETER],
         responses={200: DiscountCodeOutputSerializer},
         summary="What a code is worth and whether it can still be used",
     )
@@ -64,8 +68,14 @@ class DiscountCodeDetailApi(APIView):
 class DiscountCodeRedeemApi(APIView):
     @extend_schema(
         operation_id="discount_code_redeem",
+        parameters=[CODE_PARAMETER],
         request=DiscountCodeRedeemInputSerializer,
-        responses={200: DiscountCodeOutputSerializer},
+        responses={
+            200: DiscountCodeOutputSerializer,
+            409: OpenApiResponse(
+                ErrorSerializer, description="Used before, void or expired: `code` says which."
+            ),
+        },
         summary="Consume a code with an order; 409 when it was used before or has expired",
     )
     def post(self, request: Request, code: str) -> Response:
@@ -83,5 +93,5 @@ class DiscountCodeRedeemApi(APIView):
         except codes.CodeNotFound as exc:
             raise NotFound(str(exc)) from exc
         except codes.CodeUnusable as exc:
-            raise CodeConflict(detail={"detail": str(exc), "reason": exc.reason}) from exc
+            raise CodeConflict(detail=str(exc), code=exc.reason) from exc
         return Response(DiscountCodeOutputSerializer(view).data)

@@ -1,42 +1,25 @@
 """`/api/v1/orders/`: idempotent create-or-update, list with filters, retrieve."""
 
 from decimal import Decimal
-from typing import Any, Final, TypedDict
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedPagination
-from common.locales import SHOPPER_LOCALES, validate_country, validate_currency
+from common.api import MAX_AMOUNT, BoundedPagination, MoneyInputField
+from common.api_schema import path_id
+from common.locales import COUNTRIES, CURRENCIES, SHOPPER_LOCALES
 from common.phones import normalize_phone
 from common.urls import tracking_url
 from orders import selectors, services
 from orders.models import Order
-
-
-class MoneyInput(TypedDict):
-    max_digits: int
-    decimal_places: int
-    min_value: Decimal
-
-
-MONEY_FIELD: Final[MoneyInput] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
-
-
-def _django_validator(validator: Any) -> Any:
-    def run(value: Any) -> None:
-        try:
-            validator(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
-    return run
 
 
 class CustomerInputSerializer(serializers.Serializer[Any]):
@@ -58,12 +41,13 @@ class AddressInputSerializer(serializers.Serializer[Any]):
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    country = serializers.CharField(
-        max_length=2,
+    country = serializers.ChoiceField(
+        choices=sorted(COUNTRIES),
         required=False,
         allow_blank=True,
         default="",
-        validators=[_django_validator(validate_country)],
+        help_text="ISO 3166-1 alpha-2 code.",
+        error_messages={"invalid_choice": _("Unknown country code “{input}”.")},
     )
 
 
@@ -72,7 +56,7 @@ class LineInputSerializer(serializers.Serializer[Any]):
     sku = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=255)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000)
-    unit_price = serializers.DecimalField(**MONEY_FIELD)
+    unit_price = MoneyInputField()
     category = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     image_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
     returnable = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -89,18 +73,20 @@ class OrderInputSerializer(serializers.Serializer[Any]):
         default=None,
         help_text="When the store last changed the order; an update not newer than the one held is not applied.",
     )
-    currency = serializers.CharField(
-        min_length=3, max_length=3, validators=[_django_validator(validate_currency)]
+    currency = serializers.ChoiceField(
+        choices=sorted(CURRENCIES),
+        help_text="ISO 4217 code.",
+        error_messages={"invalid_choice": _("Unknown currency code “{input}”.")},
     )
     locale = serializers.ChoiceField(choices=SHOPPER_LOCALES, required=False, allow_blank=True, default="")
     customer = CustomerInputSerializer()
     shipping_address = AddressInputSerializer(required=False)
     lines = serializers.ListField(child=LineInputSerializer(), allow_empty=False, max_length=500)
-    subtotal = serializers.DecimalField(**MONEY_FIELD, required=False, allow_null=True, default=None)
-    shipping_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    tax_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    discount_total = serializers.DecimalField(**MONEY_FIELD, required=False, default=Decimal("0.00"))
-    total = serializers.DecimalField(**MONEY_FIELD, required=False, allow_null=True, default=None)
+    subtotal = MoneyInputField(required=False, allow_null=True, default=None)
+    shipping_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    tax_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    discount_total = MoneyInputField(required=False, default=Decimal("0.00"))
+    total = MoneyInputField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         customer = attrs["customer"]
@@ -110,7 +96,25 @@ class OrderInputSerializer(serializers.Serializer[Any]):
                 customer["phone"] = normalize_phone(customer["phone"], region=country)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError({"customer": {"phone": exc.messages}}) from exc
+        self._check_sums_fit(attrs)
         return attrs
+
+    @staticmethod
+    def _check_sums_fit(attrs: dict[str, Any]) -> None:
+        """Sums worked out from the lines must fit the columns they are stored in, like given amounts."""
+        subtotal = attrs["subtotal"]
+        if subtotal is None:
+            subtotal = sum((line["unit_price"] * line["quantity"] for line in attrs["lines"]), Decimal(0))
+            if subtotal > MAX_AMOUNT:
+                raise serializers.ValidationError(
+                    {"lines": [_("The lines add up to more than %s.") % MAX_AMOUNT]}
+                )
+        if attrs["total"] is None:
+            total = subtotal + attrs["shipping_total"] + attrs["tax_total"] - attrs["discount_total"]
+            if abs(total) > MAX_AMOUNT:
+                raise serializers.ValidationError(
+                    {"total": [_("The order adds up to more than %s.") % MAX_AMOUNT]}
+                )
 
     def to_input(self) -> services.OrderInput:
         data = dict(self.validated_data)
@@ -189,29 +193,29 @@ class OrderOutputSerializer(serializers.Serializer[Any]):
 
 
 class OrderFilterSerializer(serializers.Serializer[Any]):
-    number = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254, default="")
-    placed_after = serializers.DateTimeField(required=False, default=None)
-    placed_before = serializers.DateTimeField(required=False, default=None)
+    number = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, default="", help_text="The order number, exactly."
+    )
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        default="",
+        help_text="The customer's email, in any case.",
+    )
+    placed_after = serializers.DateTimeField(required=False, default=None, help_text="ISO 8601 date-time.")
+    placed_before = serializers.DateTimeField(required=False, default=None, help_text="ISO 8601 date-time.")
 
 
 class OrderListCreateApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("number", str),
-            OpenApiParameter("email", str),
-            OpenApiParameter("placed_after", str, description="ISO 8601 date-time"),
-            OpenApiParameter("placed_before", str, description="ISO 8601 date-time"),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=OrderOutputSerializer(many=True),
-    )
+    pagination_class = BoundedPagination
+
+    @extend_schema(parameters=[OrderFilterSerializer], responses=OrderOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         filters = OrderFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         orders = selectors.order_list(brand=request_brand(request), **filters.validated_data)
-        paginator = BoundedPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
         return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
 
@@ -233,7 +237,9 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
-    @extend_schema(responses=OrderOutputSerializer)
+    @extend_schema(
+        parameters=[path_id("order_id", "The order's id in this API.")], responses=OrderOutputSerializer
+    )
     def get(self, request: Request, order_id: int) -> Response:
         order = selectors.order_get(brand=request_brand(request), order_id=order_id)
         if order is None:

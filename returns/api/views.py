@@ -4,28 +4,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
-from common.api import BoundedJSONParser, BoundedPagination
+from common.api import BoundedJSONParser, BoundedPagination, ErrorSerializer, MoneyInputField
+from common.api_schema import path_text
 from returns import selectors, services
 from returns.models import Return
 from returns.representation import return_representation
 from returns.statuses import ReturnStatus
 from tracking.carriers.base import carrier_slug
+from tracking.statuses import ShipmentStatus
 
 
 class ReturnStatusInputSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ReturnStatus.values)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+    amount = MoneyInputField(
         required=False,
         allow_null=True,
         default=None,
@@ -48,14 +47,32 @@ class ReturnLineOutputSerializer(serializers.Serializer[Any]):
     exchange_for_sku = serializers.CharField(allow_null=True)
 
 
+class ReturnOrderOutputSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    external_id = serializers.CharField()
+
+
+class ReturnReasonOutputSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    brand_fault = serializers.BooleanField()
+
+
+class ReturnParcelOutputSerializer(serializers.Serializer[Any]):
+    carrier_code = serializers.CharField()
+    tracking_number = serializers.CharField()
+    status = serializers.ChoiceField(choices=ShipmentStatus.values)
+
+
 class ReturnOutputSerializer(serializers.Serializer[Any]):
     """The same shape as the webhooks' `data` (built by returns.representation)."""
 
     rma = serializers.CharField()
     status = serializers.ChoiceField(choices=ReturnStatus.values)
     resolution = serializers.CharField()
-    order = serializers.DictField()
-    reason = serializers.DictField()
+    order = ReturnOrderOutputSerializer()
+    reason = ReturnReasonOutputSerializer()
     comment = serializers.CharField()
     keep_item = serializers.BooleanField()
     currency = serializers.CharField()
@@ -66,7 +83,7 @@ class ReturnOutputSerializer(serializers.Serializer[Any]):
     amount = serializers.CharField()
     amount_issued = serializers.CharField(allow_null=True)
     lines = ReturnLineOutputSerializer(many=True)
-    return_shipment = serializers.DictField(allow_null=True)
+    return_shipment = ReturnParcelOutputSerializer(allow_null=True)
     requested_at = serializers.DateTimeField()
     approved_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
@@ -74,15 +91,37 @@ class ReturnOutputSerializer(serializers.Serializer[Any]):
     portal_url = serializers.URLField()
 
 
+class ReturnFilterSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=ReturnStatus.values, required=False, allow_blank=True, default=""
+    )
+
+
 class Conflict(serializers.ValidationError):
     status_code = status.HTTP_409_CONFLICT
+    default_detail = "The return cannot make this move now."
+    default_code = "conflict"
+
+
+CONFLICT = OpenApiResponse(ErrorSerializer, description="The lifecycle does not allow this move now.")
+
+
+RMA_MAX_LENGTH = Return._meta.get_field("rma").max_length or 20
+RMA_PARAMETER = path_text("rma", RMA_MAX_LENGTH, "The return's RMA number, e.g. R-7KQ2M9XA.")
 
 
 def _get(request: Request, rma: str) -> Return:
-    ret = selectors.return_by_rma(brand=request_brand(request), rma=rma[:20])
+    if len(rma) > RMA_MAX_LENGTH or "\x00" in rma:
+        raise Http404  # no RMA looks like this, and Postgres refuses NUL in text
+    ret = selectors.return_by_rma(brand=request_brand(request), rma=rma)
     if ret is None:
         raise Http404
     return ret
+
+
+def _output(*returns: Return) -> list[dict[str, Any]]:
+    """Through the output serializer, so the answer cannot drift from the schema."""
+    return ReturnOutputSerializer([return_representation(ret) for ret in returns], many=True).data  # type: ignore[return-value]
 
 
 def _actor(request: Request) -> services.Actor:
@@ -90,36 +129,33 @@ def _actor(request: Request) -> services.Actor:
 
 
 class ReturnListApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ReturnStatus.values),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=ReturnOutputSerializer(many=True),
-    )
+    pagination_class = BoundedPagination
+
+    @extend_schema(parameters=[ReturnFilterSerializer], responses=ReturnOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("status", "")
-        if wanted and wanted not in ReturnStatus.values:
-            raise serializers.ValidationError({"status": [f"Unknown status {wanted[:40]!r}."]})
-        queryset = selectors.returns_for_api(brand=request_brand(request), status=wanted)
-        paginator = BoundedPagination()
+        filters = ReturnFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        queryset = selectors.returns_for_api(
+            brand=request_brand(request), status=filters.validated_data["status"]
+        )
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
-        return paginator.get_paginated_response([return_representation(ret) for ret in page])
+        return paginator.get_paginated_response(_output(*page))
 
 
 class ReturnDetailApi(APIView):
-    @extend_schema(responses=ReturnOutputSerializer)
+    @extend_schema(parameters=[RMA_PARAMETER], responses=ReturnOutputSerializer)
     def get(self, request: Request, rma: str) -> Response:
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])
 
 
 class ReturnStatusApi(APIView):
     parser_classes = (BoundedJSONParser,)
 
     @extend_schema(
+        parameters=[RMA_PARAMETER],
         request=ReturnStatusInputSerializer,
-        responses={200: ReturnOutputSerializer, 409: None},
+        responses={200: ReturnOutputSerializer, 409: CONFLICT},
         description="Move the return to a status the lifecycle allows (see docs/returns.md); "
         "409 for a move it does not. Repeating the current status changes nothing.",
     )
@@ -139,15 +175,16 @@ class ReturnStatusApi(APIView):
             )
         except services.IllegalTransition as exc:
             raise Conflict({"status": [str(exc)]}) from exc
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])
 
 
 class ReturnShipmentApi(APIView):
     parser_classes = (BoundedJSONParser,)
 
     @extend_schema(
+        parameters=[RMA_PARAMETER],
         request=ReturnShipmentInputSerializer,
-        responses={200: ReturnOutputSerializer, 409: None},
+        responses={200: ReturnOutputSerializer, 409: CONFLICT},
         description="Attach the parcel the items travel back in; its carrier scans then move the return.",
     )
     def post(self, request: Request, rma: str) -> Response:
@@ -168,4 +205,4 @@ class ReturnShipmentApi(APIView):
             raise serializers.ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             ) from exc
-        return Response(return_representation(_get(request, rma)))
+        return Response(_output(_get(request, rma))[0])

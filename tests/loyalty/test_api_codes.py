@@ -42,7 +42,7 @@ def test_check_then_consume_then_refuse_a_second_use(api: Any, code: DiscountCod
 
     again = api.post(f"/api/v1/discount-codes/{code.code}/redeem/", {}, content_type="application/json")
     assert again.status_code == 409
-    assert again.json()["reason"] == "redeemed"
+    assert again.json()["code"] == "redeemed"
     code.refresh_from_db()
     assert code.redeemed_order_ref == "shop-5001"
     assert code.redeemed_order_total == Decimal("120.50")
@@ -69,7 +69,7 @@ def test_an_expired_code_is_refused_with_409(api: Any, code: DiscountCode) -> No
     DiscountCode.objects.filter(id=code.id).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = api.post(f"/api/v1/discount-codes/{code.code}/redeem/", {}, content_type="application/json")
     assert response.status_code == 409
-    assert response.json()["reason"] == "expired"
+    assert response.json()["code"] == "expired"
     code.refresh_from_db()
     assert code.status == CodeStatus.ISSUED
 

@@ -176,7 +176,8 @@ def test_api_order_placed_before_2000_is_refused(client, key):
         },
     )
     assert response.status_code == 400
-    assert response.json() == {"placed_at": ["Placed at 1999-12-31T23:00:00+00:00 is before 2000."]}
+    assert response.json()["placed_at"] == ["Placed at 1999-12-31T23:00:00+00:00 is before 2000."]
+    assert response.json()["code"] == "invalid"
     assert not Order.objects.exists()
 
 

@@ -5,14 +5,15 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brands.authentication import request_brand
+from common.api import MAX_ID, BoundedPagination
+from common.api_schema import path_id
 from common.plausible_dates import validate_estimate, validate_scan_time
 from common.urls import tracking_url
 from orders.models import Order
@@ -134,6 +135,15 @@ class ShipmentOutputSerializer(serializers.Serializer[Any]):
         return tracking_url(brand_slug=shipment.brand.slug, token=shipment.token)
 
 
+SHIPMENT_ID = path_id("shipment_id", "The shipment's id in this API.")
+
+
+class ShipmentFilterSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=ShipmentStatus.values, required=False)
+    tracking_number = serializers.CharField(max_length=64, required=False)
+    order_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+
 def _raise_as_drf(exc: DjangoValidationError) -> None:
     raise serializers.ValidationError(
         exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -141,28 +151,20 @@ def _raise_as_drf(exc: DjangoValidationError) -> None:
 
 
 class ShipmentListCreateApi(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ShipmentStatus.values),
-            OpenApiParameter("tracking_number", str),
-            OpenApiParameter("order_id", int),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
-        ],
-        responses=ShipmentOutputSerializer(many=True),
-    )
+    pagination_class = BoundedPagination
+
+    @extend_schema(parameters=[ShipmentFilterSerializer], responses=ShipmentOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
+        filters = ShipmentFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         queryset = selectors.shipments_for_api(brand=request_brand(request))
-        wanted_status = request.query_params.get("status", "")
-        if wanted_status:
-            if wanted_status not in ShipmentStatus.values:
-                raise serializers.ValidationError({"status": [f"Unknown status {wanted_status[:40]!r}."]})
+        if wanted_status := filters.validated_data.get("status"):
             queryset = queryset.filter(status=wanted_status)
-        if number := request.query_params.get("tracking_number", "")[:64]:
+        if number := filters.validated_data.get("tracking_number"):
             queryset = queryset.filter(tracking_key=tracking_number_key(number))
-        if (order_id := request.query_params.get("order_id", "")).isdigit():
-            queryset = queryset.filter(order_id=int(order_id))
-        paginator = LimitOffsetPagination()
+        if order_id := filters.validated_data.get("order_id"):
+            queryset = queryset.filter(order_id=order_id)
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         return paginator.get_paginated_response(ShipmentOutputSerializer(page, many=True).data)
 
@@ -223,7 +225,7 @@ class ShipmentListCreateApi(APIView):
 
 
 class ShipmentDetailApi(APIView):
-    @extend_schema(responses=ShipmentOutputSerializer)
+    @extend_schema(parameters=[SHIPMENT_ID], responses=ShipmentOutputSerializer)
     def get(self, request: Request, shipment_id: int) -> Response:
         shipment = selectors.shipments_for_api(brand=request_brand(request)).filter(id=shipment_id).first()
         if shipment is None:
@@ -233,6 +235,7 @@ class ShipmentDetailApi(APIView):
 
 class ShipmentEventsApi(APIView):
     @extend_schema(
+        parameters=[SHIPMENT_ID],
         request=EventsInputSerializer,
         responses=ShipmentOutputSerializer,
         description="Append carrier events; events already received are ignored, order does not matter.",
