@@ -151,8 +151,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: with no broker named, tasks run in-process so `make run` needs nothing else.
 # RabbitMQ instead of Redis: CELERY_BROKER_URL=amqp://… (REDIS_URL then serves only the cache).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -16,6 +17,8 @@ TRANSIENT_TWILIO_CODES = frozenset({20429, 20500, 20503, 30001, 30002})
 
 
 class TwilioSms:
+    sender_limited = True
+
     def __init__(self) -> None:
         self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
         self.client.api.base_url = settings.TWILIO_API_BASE_URL
@@ -49,8 +52,38 @@ class TwilioSms:
             raise ChannelUnavailable(f"Twilio unreachable: {exc.__class__.__name__}") from exc
         return str(message.sid)
 
+    def accepted_id(
+        self,
+        *,
+        notification_id: int,
+        to: str,
+        body: str,
+        sender: str,
+        messaging_service_sid: str,
+        since: datetime,
+    ) -> str | None:
+        """Look for the message among Twilio's latest to this number (same sender and text)."""
+        filters: dict[str, object] = {"to": to, "limit": 50}
+        if not messaging_service_sid:
+            filters["from_"] = sender
+        try:
+            recent = self.client.messages.list(**filters)  # type: ignore[arg-type]
+        except TwilioRestException as exc:
+            raise ChannelUnavailable(f"Twilio {exc.status} {exc.code}: {exc.msg}") from exc
+        except requests.RequestException as exc:
+            raise ChannelUnavailable(f"Twilio unreachable: {exc.__class__.__name__}") from exc
+        # Twilio stamps date_created to the second; allow for clocks a little apart.
+        earliest = since - timedelta(minutes=1)
+        for message in recent:
+            if message.body == body and message.date_created is not None and message.date_created >= earliest:
+                return str(message.sid)
+        return None
+
 
 class ConsoleSms:
+    # Nothing leaves the machine, so no carrier limit applies and a repeat harms no one.
+    sender_limited = False
+
     def send(
         self,
         *,
@@ -65,6 +98,18 @@ class ConsoleSms:
         logger.info("SMS to %s from %s: %s", to, sender or messaging_service_sid, body)
         print(f"[SMS to {to}] {body}")
         return f"console-{uuid.uuid4().hex[:16]}"
+
+    def accepted_id(
+        self,
+        *,
+        notification_id: int,
+        to: str,
+        body: str,
+        sender: str,
+        messaging_service_sid: str,
+        since: datetime,
+    ) -> str | None:
+        return None
 
 
 def sms_channel() -> TwilioSms | ConsoleSms:

@@ -390,29 +390,120 @@ def test_return_transitions_reach_the_shopper(brand, order, mailoutbox, django_c
     assert "http://127.0.0.1:8000/r/" in mailoutbox[0].body
 
 
-def test_sender_throughput_is_shared_by_every_worker(daytime, brand, shipment, apply_events, twilio):
-    from notifications.channels import SenderThrottled
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # daytime in Bucharest
 
-    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
-    taken = [services.sender_slot_take(sender="+40212345678", per_second=1) for _ in range(3)]
-    assert False in taken
-    assert taken.count(True) <= 2
+
+def test_sender_slots_are_reserved_one_interval_apart(time_machine):
+    time_machine.move_to(T0, tick=False)
+    slots = [services.sender_slot_take(sender="+40212345678", per_second=1) for _ in range(3)]
+    assert slots == [T0, T0 + timedelta(seconds=1), T0 + timedelta(seconds=2)]
+    fast = [services.sender_slot_take(sender="MG" + "1" * 32, per_second=4) for _ in range(3)]
+    assert fast == [T0, T0 + timedelta(seconds=0.25), T0 + timedelta(seconds=0.5)]
+    time_machine.shift(timedelta(seconds=10))  # an idle sender starts again from now, no saved-up burst
+    assert services.sender_slot_take(sender="+40212345678", per_second=1) == T0 + timedelta(seconds=10)
+    assert services.sender_slot_take(sender="+40212345678", per_second=1) == T0 + timedelta(seconds=11)
+
+
+def pending_sms_rows(brand, shipment, count):
+    customer = shipment.order.customer
+    return [
+        Notification.objects.create(
+            brand=brand,
+            customer=customer,
+            subject_key=f"case:{index}",
+            trigger="support_reply",
+            channel="sms",
+            to=customer.phone,
+            locale="ro",
+            body=f"Answer {index}",
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.fixture
+def one_per_second(brand, daytime):
     NotificationSettings.objects.filter(brand=brand).update(sms_per_second=1)
     brand.sms_from_number = "+40212345678"
     brand.save()
-    apply_events(shipment, event(S.DELIVERED, 1))
-    sms = Notification.objects.get(channel="sms")
-    Notification.objects.filter(id=sms.id).update(state=State.PENDING, attempts=0, provider_id="")
-    outcomes = []
-    for _ in range(3):
-        try:
-            outcomes.append(services.notification_deliver(notification_id=sms.id))
-        except SenderThrottled:
-            outcomes.append("throttled")
-            Notification.objects.filter(id=sms.id).update(state=State.PENDING)
-    sms.refresh_from_db()
-    assert "throttled" in outcomes or outcomes[0] == "sent"
-    assert sms.attempts <= 1
+
+
+def test_a_busy_sender_defers_to_its_slot_without_using_an_attempt(
+    one_per_second, brand, shipment, twilio, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    first, second = pending_sms_rows(brand, shipment, 2)
+    assert services.notification_deliver(notification_id=first.id) == "sent"
+    assert services.notification_deliver(notification_id=second.id) == "deferred"
+    second.refresh_from_db()
+    slot = T0 + timedelta(seconds=1)
+    assert (second.state, second.attempts, second.not_before, second.slot_at) == (
+        State.PENDING,
+        0,
+        slot,
+        slot,
+    )
+    assert services.notification_deliver(notification_id=second.id) == "not_claimed"  # a redelivered task
+    assert len(twilio.calls) == 1
+    time_machine.shift(timedelta(seconds=1))
+    assert services.notification_deliver(notification_id=second.id) == "sent"
+    second.refresh_from_db()
+    assert (second.state, second.attempts) == (State.SENT, 1)
+    assert len(twilio.calls) == 2
+
+
+def test_a_backlog_drains_at_the_senders_rate_and_nothing_gives_up(
+    one_per_second, brand, shipment, twilio, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    rows = pending_sms_rows(brand, shipment, 20)
+    outcomes = [services.notification_deliver(notification_id=row.id) for row in rows]
+    assert outcomes == ["sent"] + ["deferred"] * 19
+    slots = sorted(Notification.objects.filter(state=State.PENDING).values_list("slot_at", flat=True))
+    assert slots == [T0 + timedelta(seconds=k) for k in range(1, 20)]
+    sent_per_second = []
+    for _ in range(19):
+        time_machine.shift(timedelta(seconds=1))
+        # Every task of the backlog runs again each second (redeliveries, the sweep): only the due one sends.
+        results = [services.notification_deliver(notification_id=row.id) for row in rows]
+        sent_per_second.append(results.count("sent"))
+    assert sent_per_second == [1] * 19
+    assert set(Notification.objects.values_list("state", "attempts")) == {(State.SENT, 1)}
+    assert len(twilio.calls) == 20
+
+
+def test_a_missed_slot_takes_a_new_one(one_per_second, brand, shipment, twilio, time_machine):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    first, second, third = pending_sms_rows(brand, shipment, 3)
+    services.notification_deliver(notification_id=first.id)
+    assert services.notification_deliver(notification_id=second.id) == "deferred"
+    time_machine.shift(timedelta(minutes=5))  # its task was lost; the sweep finds it much later
+    assert services.notification_deliver(notification_id=third.id) == "sent"  # took the free moment now
+    assert services.notification_deliver(notification_id=second.id) == "deferred"  # so it queues behind
+    time_machine.shift(timedelta(seconds=1))
+    assert services.notification_deliver(notification_id=second.id) == "sent"
+
+
+def test_in_process_tasks_wait_for_the_slot_and_send(
+    settings, one_per_second, brand, shipment, twilio, time_machine
+):
+    """No broker (embedded mode): nothing would come back for a deferred message, so it waits here."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    waited = []
+
+    def sleep(seconds):
+        waited.append(seconds)
+        time_machine.shift(timedelta(seconds=seconds))
+
+    rows = pending_sms_rows(brand, shipment, 3)
+    assert [services.notification_deliver(notification_id=r.id, sleep=sleep) for r in rows] == ["sent"] * 3
+    assert waited == [1.0, 1.0]
+    assert len(twilio.calls) == 3
 
 
 def test_admin_preview_renders_a_real_order(admin_client, brand, shipment):
