@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import requests
 from django.conf import settings
 from django.urls import reverse
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from notifications.channels import ChannelRejected, ChannelUnavailable
@@ -68,8 +68,8 @@ class TwilioSms:
             filters["from_"] = sender
         try:
             recent = self.client.messages.list(**filters)  # type: ignore[arg-type]
-        except TwilioRestException as exc:
-            raise ChannelUnavailable(f"Twilio {exc.status} {exc.code}: {exc.msg}") from exc
+        except TwilioException as exc:  # a failed page fetch is not a TwilioRestException
+            raise ChannelUnavailable(f"Twilio could not list messages: {exc}") from exc
         except requests.RequestException as exc:
             raise ChannelUnavailable(f"Twilio unreachable: {exc.__class__.__name__}") from exc
         # Twilio stamps date_created to the second; allow for clocks a little apart.
