@@ -8,19 +8,27 @@ import requests
 from django.conf import settings
 from django.urls import reverse
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from notifications.channels import ChannelRejected, ChannelUnavailable
 
 logger = logging.getLogger(__name__)
 TRANSIENT_TWILIO_CODES = frozenset({20429, 20500, 20503, 30001, 30002})
+# The SDK waits for ever by default. A call must end well before the sweep asks Twilio about a
+# claim with no recorded answer (services.HANDOVER_SETTLE), or a slow call could be sent twice.
+TWILIO_TIMEOUT_SECONDS = 30.0
 
 
 class TwilioSms:
     sender_limited = True
 
     def __init__(self) -> None:
-        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS),
+        )
         self.client.api.base_url = settings.TWILIO_API_BASE_URL
 
     def send(
