@@ -20,6 +20,9 @@ class State(models.TextChoices):
     UNDELIVERED = "undelivered", "Undelivered"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped"
+    # The worker stopped during the provider call and the provider cannot be asked whether it took
+    # the message: a person decides, rather than risk sending it twice.
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
 
 
 FINAL_STATES = frozenset({State.DELIVERED, State.UNDELIVERED, State.FAILED, State.SKIPPED})
@@ -92,12 +95,20 @@ class Notification(models.Model):
     html_body = models.TextField(blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    not_before = models.DateTimeField(null=True, blank=True, help_text="Deferred by quiet hours.")
+    not_before = models.DateTimeField(
+        null=True, blank=True, help_text="Not sent before this: quiet hours, or the sender's next free slot."
+    )
+    slot_at = models.DateTimeField(
+        null=True, blank=True, help_text="The moment reserved for it in its sender's per-second allowance."
+    )
     provider_id = models.CharField(max_length=64, blank=True, db_index=True)
     error_code = models.CharField(max_length=20, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    handed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider call of the current claim started."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

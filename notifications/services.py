@@ -6,13 +6,16 @@ conditional UPDATE before calling the provider, so two workers or a retried task
 """
 
 import logging
-from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+import threading
+import time as time_module
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -21,7 +24,7 @@ from django.utils import timezone
 from brands.models import Brand
 from common.locales import closest_shopper_locale
 from notifications import messages
-from notifications.channels import ChannelRejected, ChannelUnavailable, SenderThrottled
+from notifications.channels import ChannelRejected, ChannelUnavailable, OutboundChannel, ProviderUncertain
 from notifications.channels.email import DjangoEmail
 from notifications.channels.sms import sms_channel
 from notifications.models import (
@@ -39,8 +42,17 @@ from orders.models import ConsentChannel, ConsentSource, Customer
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-# A claim older than this with no provider news means the provider never took the message.
-STALE_CLAIM = timedelta(minutes=15)
+# A claim whose provider call has not started after this long belongs to a dead worker (a live one
+# takes milliseconds from claim to call). With the sweep every 60 s such a row is retaken within
+# 90 s of the crash.
+CLAIM_LEASE = timedelta(seconds=30)
+# A provider call with no recorded answer after this long is asked about (Twilio's own timeout and
+# its first status callback, which names our row, both come well within it).
+HANDOVER_SETTLE = timedelta(minutes=3)
+# A reserved sender slot is kept if the message is this late for it; later, it takes a new one.
+SLOT_GRACE = timedelta(seconds=5)
+# A message due this close to its moment is claimed and waits for it in the worker.
+SLOT_EARLY = timedelta(milliseconds=250)
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
@@ -206,8 +218,13 @@ def notification_request(
 def _enqueue(notification_id: int, eta: datetime | None = None) -> None:
     from notifications.tasks import send_notification
 
+    if eta is not None and _tasks_in_process():
+        # Nothing in this process comes back later (no broker, no beat): what would wait for
+        # quiet hours or the collapse window is sent now rather than left pending for ever.
+        Notification.objects.filter(id=notification_id, state=State.PENDING).update(not_before=None)
+        eta = None
     try:
-        if eta is not None:
+        if eta is not None and eta > timezone.now():
             send_notification.apply_async((notification_id,), eta=eta)
         else:
             send_notification.delay(notification_id)
@@ -225,42 +242,98 @@ def _sender(notification: Notification) -> tuple[str, str]:
     return settings.DEFAULT_FROM_EMAIL, ""
 
 
-def channel_for(channel: str) -> object:
-    return sms_channel() if channel == Channel.SMS else DjangoEmail()
+def channel_for(channel: str) -> OutboundChannel:
+    chosen: OutboundChannel = sms_channel() if channel == Channel.SMS else DjangoEmail()
+    return chosen
 
 
-def sender_slot_take(*, sender: str, per_second: int) -> bool:
-    """One message's share of a sender's throughput, counted in Redis across every worker."""
-    key = f"sms-rate:{sender}:{int(timezone.now().timestamp())}"
-    cache.add(key, 0, timeout=5)
-    try:
-        return cache.incr(key) <= max(1, per_second)
-    except ValueError:  # the key expired between add and incr
-        return True
+# Generic cell rate algorithm: the key holds the sender's next free moment (epoch seconds). Each
+# call reserves max(now, that moment) and pushes it one interval on, atomically across workers.
+_RESERVE_SLOT = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, free)
+redis.call('SET', KEYS[1], string.format('%.6f', slot + interval), 'PX',
+           math.ceil((slot + interval - now) * 1000) + 60000)
+return string.format('%.6f', slot)
+"""
+_local_slots_lock = threading.Lock()
 
 
-def notification_deliver(*, notification_id: int) -> str:
-    """Send at most once. Not atomic on purpose: the claim commits before the provider is called."""
+def sender_slot_take(*, sender: str, per_second: int, now: datetime | None = None) -> datetime:
+    """Reserve the sender's next free moment in its per-second allowance, shared by every worker.
+
+    Returns when the message may go: `now` while the sender has room, later when it is busy. Never
+    refuses, so a backlog drains at exactly the allowed rate.
+    """
+    now = now or timezone.now()
+    interval = 1.0 / max(1, per_second)
+    name = f"sms-slot:{sender}"
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key = backend.make_and_validate_key(name)
+        client = backend._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        slot = float(client.eval(_RESERVE_SLOT, 1, key, f"{now.timestamp():.6f}", f"{interval:.6f}"))
+    else:
+        # An in-process cache (embedded mode) is only seen by this process: a lock suffices.
+        with _local_slots_lock:
+            slot = max(now.timestamp(), float(backend.get(name) or 0.0))
+            backend.set(name, slot + interval, timeout=int(slot + interval - now.timestamp()) + 60)
+    return datetime.fromtimestamp(slot, tz=UTC)
+
+
+def _tasks_in_process() -> bool:
+    """No broker (embedded mode): nothing can run later, so whatever has to wait waits here."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def _sender_slot(*, notification: Notification, sender: str, now: datetime) -> datetime:
+    """The row's reserved slot while it is still good, else a new one."""
+    if notification.slot_at is not None and notification.slot_at >= now - SLOT_GRACE:
+        return notification.slot_at
+    return sender_slot_take(
+        sender=sender, per_second=brand_settings(brand_id=notification.brand_id).sms_per_second, now=now
+    )
+
+
+def notification_deliver(*, notification_id: int, sleep: Callable[[float], None] = time_module.sleep) -> str:
+    """Send at most once. Not atomic on purpose: the claim commits before the provider is called.
+
+    A message its sender has no room for yet is put back for its reserved slot (not an attempt).
+    """
     now = timezone.now()
     claimed = Notification.objects.filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now), id=notification_id, state=State.PENDING
-    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+        Q(not_before__isnull=True) | Q(not_before__lte=now + SLOT_EARLY),
+        id=notification_id,
+        state=State.PENDING,
+    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now, handed_at=None)
     if not claimed:
         return "not_claimed"  # sent, failed for good, deferred, or held by another worker
     notification = Notification.objects.select_related("brand", "customer").get(id=notification_id)
+    mine = Notification.objects.filter(
+        id=notification_id, state=State.SENDING, attempts=notification.attempts
+    )
     if notification.channel == Channel.SMS and not notification.customer.sms_consent:
-        Notification.objects.filter(id=notification_id).update(state=State.SKIPPED, error="Opted out of SMS.")
+        mine.update(state=State.SKIPPED, error="Opted out of SMS.")
         return "skipped"
     sender, service_sid = _sender(notification)
-    if notification.channel == Channel.SMS and not sender_slot_take(
-        sender=service_sid or sender, per_second=brand_settings(brand_id=notification.brand_id).sms_per_second
-    ):
-        Notification.objects.filter(id=notification_id, state=State.SENDING).update(
-            state=State.PENDING, attempts=F("attempts") - 1
-        )
-        raise SenderThrottled(f"{service_sid or sender} is at its per-second limit")
+    channel = channel_for(notification.channel)
+    if channel.sender_limited:
+        slot = _sender_slot(notification=notification, sender=service_sid or sender, now=now)
+        wait = (slot - timezone.now()).total_seconds()
+        if wait > SLOT_EARLY.total_seconds() and not _tasks_in_process():
+            mine.update(state=State.PENDING, attempts=F("attempts") - 1, not_before=slot, slot_at=slot)
+            _enqueue(notification_id, slot)
+            return "deferred"
+        if wait > 0:
+            sleep(wait)  # a moment before a reserved slot, or in-process tasks with nothing to come back
+    # The moment of handing over, written only while the claim is still ours (a sweep may have
+    # released a claim that took too long).
+    if not mine.update(handed_at=timezone.now()):
+        return "not_claimed"
     try:
-        provider_id = channel_for(notification.channel).send(  # type: ignore[attr-defined]
+        provider_id = channel.send(
             notification_id=notification.id,
             to=notification.to,
             subject=notification.subject,
@@ -270,32 +343,62 @@ def notification_deliver(*, notification_id: int) -> str:
             messaging_service_sid=service_sid,
         )
     except ChannelRejected as exc:
-        Notification.objects.filter(id=notification_id).update(
-            state=State.FAILED, error=str(exc)[:2000], error_code=exc.code[:20]
-        )
+        mine.update(state=State.FAILED, error=str(exc)[:2000], error_code=exc.code[:20])
         return "failed"
     except ChannelUnavailable as exc:
         if notification.attempts >= MAX_ATTEMPTS:
-            Notification.objects.filter(id=notification_id).update(
+            mine.update(
                 state=State.FAILED, error=f"Gave up after {notification.attempts} attempts: {exc}"[:2000]
             )
             return "failed"
-        Notification.objects.filter(id=notification_id, state=State.SENDING).update(
-            state=State.PENDING, error=str(exc)[:2000]
-        )
+        mine.update(state=State.PENDING, handed_at=None, error=str(exc)[:2000])
         raise
-    Notification.objects.filter(id=notification_id, state=State.SENDING).update(
-        state=State.SENT, provider_id=provider_id[:64], sent_at=timezone.now(), error=""
-    )
+    mine.update(state=State.SENT, provider_id=provider_id[:64], sent_at=timezone.now(), error="")
     return "sent"
 
 
-def notifications_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Re-enqueue pending rows that are due and stale claims; idempotent thanks to the claim."""
-    now = now or timezone.now()
-    Notification.objects.filter(state=State.SENDING, claimed_at__lt=now - STALE_CLAIM, provider_id="").update(
-        state=State.PENDING
+def _handed_over_resolve(*, notification: Notification, now: datetime) -> str:
+    """A claim that reached the provider call but recorded no answer: ask the provider, never guess."""
+    sender, service_sid = _sender(notification)
+    stuck = Notification.objects.filter(
+        id=notification.id, state=State.SENDING, attempts=notification.attempts, provider_id=""
     )
+    try:
+        provider_id = channel_for(notification.channel).accepted_id(
+            notification_id=notification.id,
+            to=notification.to,
+            body=notification.body,
+            sender=sender,
+            messaging_service_sid=service_sid,
+            since=notification.handed_at or notification.claimed_at or now,
+        )
+    except ProviderUncertain as exc:
+        stuck.update(
+            state=State.UNCONFIRMED,
+            error=f"The sending worker stopped during the provider call; resend only after checking. {exc}",
+        )
+        return "unconfirmed"
+    except ChannelUnavailable:
+        return "ask_again"  # the next sweep asks again
+    if provider_id:
+        stuck.update(state=State.SENT, provider_id=provider_id[:64], sent_at=now, error="")
+        return "sent"
+    stuck.update(state=State.PENDING, handed_at=None)  # the provider never got it: safe to send
+    return "pending"
+
+
+def notifications_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Re-enqueue pending rows that are due and claims whose worker died; idempotent thanks to the claim."""
+    now = now or timezone.now()
+    # Claimed, but the provider call never started: the worker died before it; take the row back.
+    Notification.objects.filter(
+        state=State.SENDING, handed_at__isnull=True, claimed_at__lt=now - CLAIM_LEASE
+    ).update(state=State.PENDING)
+    handed = Notification.objects.select_related("brand").filter(
+        state=State.SENDING, provider_id="", handed_at__lt=now - HANDOVER_SETTLE
+    )
+    for notification in handed[:limit]:
+        _handed_over_resolve(notification=notification, now=now)
     due = list(
         Notification.objects.filter(state=State.PENDING, created_at__lt=now - timedelta(seconds=30))
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))

@@ -1,13 +1,12 @@
 """Thin Celery entry points: ids in, one service call."""
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from notifications import services
-from notifications.channels import ChannelUnavailable, SenderThrottled
+from notifications.channels import ChannelUnavailable
 
 
 @shared_task(
-    bind=True,
     name="notifications.send",
     acks_late=True,
     reject_on_worker_lost=True,
@@ -18,16 +17,16 @@ from notifications.channels import ChannelUnavailable, SenderThrottled
     max_retries=services.MAX_ATTEMPTS,
     ignore_result=True,
 )
-def send_notification(self: Task, notification_id: int) -> str:
-    """Sends at most once: the service claims the row before calling the provider."""
-    try:
-        return services.notification_deliver(notification_id=notification_id)
-    except SenderThrottled as exc:
-        # Not a failure: wait for the sender's next second, without using up a retry.
-        raise self.retry(exc=exc, countdown=1, max_retries=None) from exc
+def send_notification(notification_id: int) -> str:
+    """Sends at most once: the service claims the row before calling the provider.
+
+    A busy sender is not an error: the service puts the row back for its reserved slot and enqueues
+    it for then, so only provider failures use up retries.
+    """
+    return services.notification_deliver(notification_id=notification_id)
 
 
 @shared_task(name="notifications.sweep", ignore_result=True)
 def sweep_notifications() -> int:
-    """Re-enqueues due pending rows (lost tasks, broker outages, quiet hours over)."""
+    """Re-enqueues due pending rows (lost tasks, broker outages, quiet hours over) and dead claims."""
     return services.notifications_sweep()

@@ -2,13 +2,16 @@
 
 import smtplib
 import uuid
+from datetime import datetime
 
 from django.core.mail import EmailMultiAlternatives
 
-from notifications.channels import ChannelRejected, ChannelUnavailable
+from notifications.channels import ChannelRejected, ChannelUnavailable, ProviderUncertain
 
 
 class DjangoEmail:
+    sender_limited = False
+
     def send(
         self,
         *,
@@ -33,3 +36,15 @@ class DjangoEmail:
         except (smtplib.SMTPException, OSError) as exc:
             raise ChannelUnavailable(f"Email backend failed: {exc.__class__.__name__}") from exc
         return message_id
+
+    def accepted_id(
+        self,
+        *,
+        notification_id: int,
+        to: str,
+        body: str,
+        sender: str,
+        messaging_service_sid: str,
+        since: datetime,
+    ) -> str | None:
+        raise ProviderUncertain("An SMTP server cannot be asked which messages it accepted.")

@@ -390,29 +390,268 @@ def test_return_transitions_reach_the_shopper(brand, order, mailoutbox, django_c
     assert "http://127.0.0.1:8000/r/" in mailoutbox[0].body
 
 
-def test_sender_throughput_is_shared_by_every_worker(daytime, brand, shipment, apply_events, twilio):
-    from notifications.channels import SenderThrottled
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # daytime in Bucharest
 
-    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
-    taken = [services.sender_slot_take(sender="+40212345678", per_second=1) for _ in range(3)]
-    assert False in taken
-    assert taken.count(True) <= 2
+
+def test_sender_slots_are_reserved_one_interval_apart(time_machine):
+    time_machine.move_to(T0, tick=False)
+    slots = [services.sender_slot_take(sender="+40212345678", per_second=1) for _ in range(3)]
+    assert slots == [T0, T0 + timedelta(seconds=1), T0 + timedelta(seconds=2)]
+    fast = [services.sender_slot_take(sender="MG" + "1" * 32, per_second=4) for _ in range(3)]
+    assert fast == [T0, T0 + timedelta(seconds=0.25), T0 + timedelta(seconds=0.5)]
+    time_machine.shift(timedelta(seconds=10))  # an idle sender starts again from now, no saved-up burst
+    assert services.sender_slot_take(sender="+40212345678", per_second=1) == T0 + timedelta(seconds=10)
+    assert services.sender_slot_take(sender="+40212345678", per_second=1) == T0 + timedelta(seconds=11)
+
+
+def pending_sms_rows(brand, shipment, count):
+    customer = shipment.order.customer
+    return [
+        Notification.objects.create(
+            brand=brand,
+            customer=customer,
+            subject_key=f"case:{index}",
+            trigger="support_reply",
+            channel="sms",
+            to=customer.phone,
+            locale="ro",
+            body=f"Answer {index}",
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.fixture
+def one_per_second(brand, daytime):
     NotificationSettings.objects.filter(brand=brand).update(sms_per_second=1)
     brand.sms_from_number = "+40212345678"
     brand.save()
-    apply_events(shipment, event(S.DELIVERED, 1))
-    sms = Notification.objects.get(channel="sms")
-    Notification.objects.filter(id=sms.id).update(state=State.PENDING, attempts=0, provider_id="")
-    outcomes = []
-    for _ in range(3):
-        try:
-            outcomes.append(services.notification_deliver(notification_id=sms.id))
-        except SenderThrottled:
-            outcomes.append("throttled")
-            Notification.objects.filter(id=sms.id).update(state=State.PENDING)
-    sms.refresh_from_db()
-    assert "throttled" in outcomes or outcomes[0] == "sent"
-    assert sms.attempts <= 1
+
+
+def test_a_busy_sender_defers_to_its_slot_without_using_an_attempt(
+    one_per_second, brand, shipment, twilio, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    first, second = pending_sms_rows(brand, shipment, 2)
+    assert services.notification_deliver(notification_id=first.id) == "sent"
+    assert services.notification_deliver(notification_id=second.id) == "deferred"
+    second.refresh_from_db()
+    slot = T0 + timedelta(seconds=1)
+    assert (second.state, second.attempts, second.not_before, second.slot_at) == (
+        State.PENDING,
+        0,
+        slot,
+        slot,
+    )
+    assert services.notification_deliver(notification_id=second.id) == "not_claimed"  # a redelivered task
+    assert len(twilio.calls) == 1
+    time_machine.shift(timedelta(seconds=1))
+    assert services.notification_deliver(notification_id=second.id) == "sent"
+    second.refresh_from_db()
+    assert (second.state, second.attempts) == (State.SENT, 1)
+    assert len(twilio.calls) == 2
+
+
+def test_a_backlog_drains_at_the_senders_rate_and_nothing_gives_up(
+    one_per_second, brand, shipment, twilio, time_machine
+):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    rows = pending_sms_rows(brand, shipment, 20)
+    outcomes = [services.notification_deliver(notification_id=row.id) for row in rows]
+    assert outcomes == ["sent"] + ["deferred"] * 19
+    slots = sorted(Notification.objects.filter(state=State.PENDING).values_list("slot_at", flat=True))
+    assert slots == [T0 + timedelta(seconds=k) for k in range(1, 20)]
+    sent_per_second = []
+    for _ in range(19):
+        time_machine.shift(timedelta(seconds=1))
+        # Every task of the backlog runs again each second (redeliveries, the sweep): only the due one sends.
+        results = [services.notification_deliver(notification_id=row.id) for row in rows]
+        sent_per_second.append(results.count("sent"))
+    assert sent_per_second == [1] * 19
+    assert set(Notification.objects.values_list("state", "attempts")) == {(State.SENT, 1)}
+    assert len(twilio.calls) == 20
+
+
+def test_a_missed_slot_takes_a_new_one(one_per_second, brand, shipment, twilio, time_machine):
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    first, second, third = pending_sms_rows(brand, shipment, 3)
+    services.notification_deliver(notification_id=first.id)
+    assert services.notification_deliver(notification_id=second.id) == "deferred"
+    time_machine.shift(timedelta(minutes=5))  # its task was lost; the sweep finds it much later
+    assert services.notification_deliver(notification_id=third.id) == "sent"  # took the free moment now
+    assert services.notification_deliver(notification_id=second.id) == "deferred"  # so it queues behind
+    time_machine.shift(timedelta(seconds=1))
+    assert services.notification_deliver(notification_id=second.id) == "sent"
+
+
+def test_in_process_tasks_wait_for_the_slot_and_send(
+    settings, one_per_second, brand, shipment, twilio, time_machine
+):
+    """No broker (embedded mode): nothing would come back for a deferred message, so it waits here."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    waited = []
+
+    def sleep(seconds):
+        waited.append(seconds)
+        time_machine.shift(timedelta(seconds=seconds))
+
+    rows = pending_sms_rows(brand, shipment, 3)
+    assert [services.notification_deliver(notification_id=r.id, sleep=sleep) for r in rows] == ["sent"] * 3
+    assert waited == [1.0, 1.0]
+    assert len(twilio.calls) == 3
+
+
+def twilio_list(*messages: dict) -> dict:
+    """A page of Twilio's Messages list, newest first."""
+    uri = f"/2010-04-01/Accounts/{SID}/Messages.json?PageSize=50&Page=0"
+    return {
+        "messages": list(messages),
+        "end": max(0, len(messages) - 1),
+        "first_page_uri": uri,
+        "next_page_uri": None,
+        "page": 0,
+        "page_size": 50,
+        "previous_page_uri": None,
+        "start": 0,
+        "uri": uri,
+    }
+
+
+def die_during_the_call(request):
+    raise SystemExit("the worker was killed while Twilio was answering")
+
+
+@pytest.fixture
+def sms_row(one_per_second, brand, shipment):
+    (row,) = pending_sms_rows(brand, shipment, 1)
+    Notification.objects.filter(id=row.id).update(created_at=T0 - timedelta(minutes=1))
+    return row
+
+
+def sweeps_until(predicate, *, start, phase, time_machine, every=60, limit=10):
+    """Run the sweep as beat does (every `every` s, first one `phase` s after `start`) until predicate."""
+    for k in range(limit):
+        time_machine.move_to(start + timedelta(seconds=phase + every * k), tick=False)
+        services.notifications_sweep(now=timezone.now())
+        if predicate():
+            return timezone.now()
+    return None
+
+
+@pytest.mark.parametrize("phase", [0, 1, 29, 31, 59])
+def test_a_claim_that_never_reached_the_provider_goes_out_within_two_minutes(
+    sms_row, twilio, time_machine, phase
+):
+    twilio.add(responses.POST, MESSAGES_URL, json=twilio_message(), status=201)
+    time_machine.move_to(T0, tick=False)
+    # What a worker killed right after its claim leaves behind: claimed, provider call never started.
+    Notification.objects.filter(id=sms_row.id).update(
+        state=State.SENDING, attempts=1, claimed_at=T0, created_at=T0 - timedelta(minutes=1)
+    )
+    sent_at = sweeps_until(
+        lambda: Notification.objects.get(id=sms_row.id).state == State.SENT,
+        start=T0,
+        phase=phase,
+        time_machine=time_machine,
+    )
+    assert sent_at is not None
+    assert sent_at - T0 <= timedelta(minutes=2)
+    assert len(twilio.calls) == 1
+
+
+def test_a_live_claim_is_not_taken_away(sms_row, twilio, time_machine):
+    time_machine.move_to(T0, tick=False)
+    Notification.objects.filter(id=sms_row.id).update(state=State.SENDING, attempts=1, claimed_at=T0)
+    services.notifications_sweep(now=T0 + services.CLAIM_LEASE - timedelta(seconds=1))
+    assert Notification.objects.get(id=sms_row.id).state == State.SENDING
+
+
+@pytest.fixture
+def killed_during_the_call(sms_row, twilio, time_machine):
+    """A worker that died after handing the message to Twilio and before writing down its answer."""
+    time_machine.move_to(T0, tick=False)
+    twilio.add_callback(responses.POST, MESSAGES_URL, callback=die_during_the_call)
+    with pytest.raises(SystemExit):
+        services.notification_deliver(notification_id=sms_row.id)
+    sms_row.refresh_from_db()
+    assert (sms_row.state, sms_row.handed_at, sms_row.provider_id) == (State.SENDING, T0, "")
+    twilio.replace(responses.POST, MESSAGES_URL, json=twilio_message("SM" + "7" * 32), status=201)
+    twilio.calls.reset()
+    return sms_row
+
+
+def test_a_message_twilio_took_is_never_sent_again(killed_during_the_call, twilio, time_machine):
+    row = killed_during_the_call
+    taken = {
+        **twilio_message("SM" + "5" * 32, status="sent"),
+        "body": row.body,
+        "to": row.to,
+        "date_created": "Fri, 20 Nov 2026 10:00:00 +0000",
+    }
+    twilio.add(responses.GET, MESSAGES_URL, json=twilio_list(taken), status=200)
+    for minutes in (1, 2, 3):  # beat's sweeps right after the crash: Twilio's answer may still come
+        services.notifications_sweep(now=T0 + timedelta(minutes=minutes) - timedelta(seconds=1))
+        assert not twilio.calls
+    services.notifications_sweep(now=T0 + timedelta(minutes=4))
+    row.refresh_from_db()
+    assert (row.state, row.provider_id) == (State.SENT, "SM" + "5" * 32)
+    assert [call.request.method for call in twilio.calls] == ["GET"]
+    assert "To=%2B40721234567" in twilio.calls[0].request.url
+    for minutes in (5, 6, 30):
+        services.notifications_sweep(now=T0 + timedelta(minutes=minutes))
+    assert [call.request.method for call in twilio.calls] == ["GET"]
+
+
+def test_a_message_twilio_never_got_is_sent_once(killed_during_the_call, twilio, time_machine):
+    row = killed_during_the_call
+    other = {**twilio_message("SM" + "6" * 32), "body": "Another message", "to": row.to}
+    twilio.add(responses.GET, MESSAGES_URL, json=twilio_list(other), status=200)
+    time_machine.move_to(T0 + timedelta(minutes=4), tick=False)
+    services.notifications_sweep(now=timezone.now())
+    services.notifications_sweep(now=timezone.now())
+    row.refresh_from_db()
+    assert (row.state, row.provider_id) == (State.SENT, "SM" + "7" * 32)
+    assert [call.request.method for call in twilio.calls] == ["GET", "POST"]
+
+
+def test_when_twilio_cannot_be_asked_the_row_waits_for_the_next_sweep(
+    killed_during_the_call, twilio, time_machine
+):
+    row = killed_during_the_call
+    twilio.add(responses.GET, MESSAGES_URL, json={"code": 20500, "message": "Internal"}, status=500)
+    services.notifications_sweep(now=T0 + timedelta(minutes=4))
+    row.refresh_from_db()
+    assert row.state == State.SENDING
+    assert [call.request.method for call in twilio.calls] == ["GET"]
+
+
+def test_an_email_cut_off_mid_send_is_left_for_a_person(brand, order, settings, time_machine):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    time_machine.move_to(T0, tick=False)
+    row = Notification.objects.create(
+        brand=brand,
+        customer=order.customer,
+        subject_key="order:1",
+        trigger="order_confirmed",
+        channel="email",
+        to="ioana@example.com",
+        locale="ro",
+        subject="Mulțumim",
+        body="…",
+    )
+    # What a worker killed inside the SMTP conversation leaves behind.
+    Notification.objects.filter(id=row.id).update(
+        state=State.SENDING, attempts=1, claimed_at=T0, handed_at=T0
+    )
+    services.notifications_sweep(now=T0 + timedelta(minutes=10))
+    row.refresh_from_db()
+    assert row.state == State.UNCONFIRMED
+    assert "resend only after checking" in row.error
 
 
 def test_admin_preview_renders_a_real_order(admin_client, brand, shipment):

@@ -1,9 +1,12 @@
 """Cases: opened once per cause, answered through the outbox by email (and SMS with consent), the
 thread kept, the shopper's reply back in the queue, and the workflow as a table."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from notifications.models import Notification, NotificationSettings
 from support import services
@@ -81,21 +84,45 @@ def test_without_sms_consent_the_answer_goes_by_email_only(brand, order, agent):
     assert Notification.objects.filter(trigger="support_reply", channel="sms").count() == 0
 
 
+def answer(sms: dict[str, str]) -> str:
+    return sms["Body"].split(": ", 1)[1].split("\n")[0]
+
+
 @pytest.mark.django_db
 def test_each_answer_is_sent_once_even_when_the_task_runs_again(
-    brand, order, agent, django_capture_on_commit_callbacks
+    settings, brand, order, agent, django_capture_on_commit_callbacks, time_machine
 ):
-    from notifications.services import notification_deliver
+    from notifications.services import notification_deliver, notifications_sweep
 
+    time_machine.move_to(datetime(2026, 11, 20, 10, 0, tzinfo=UTC), tick=False)  # daytime in Bucharest
+    brand.sms_from_number = "+40212345678"
+    brand.save()
+    NotificationSettings.objects.update_or_create(
+        brand=brand, defaults={"quiet_hours_start": 0, "quiet_hours_end": 0, "sms_per_second": 1}
+    )
     case, _ = open_case(brand, order_id=order.id, customer_id=order.customer_id)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.case_reply(case_id=case.id, staff_id=agent.id, body="First answer.")
-        services.case_reply(
-            case_id=case.id, staff_id=agent.id, body="Second answer.", status=CaseStatus.SOLVED
-        )
-    for notification in Notification.objects.filter(trigger="support_reply"):
-        notification_deliver(notification_id=notification.id)  # a redelivered task
+    with FakeTwilio() as twilio:
+        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "a" * 32, "twilio-auth-token"
+        settings.TWILIO_API_BASE_URL = twilio.url
+        with django_capture_on_commit_callbacks(execute=True):
+            services.case_reply(case_id=case.id, staff_id=agent.id, body="First answer.")
+            services.case_reply(
+                case_id=case.id, staff_id=agent.id, body="Second answer.", status=CaseStatus.SOLVED
+            )
+        # The sender takes one SMS a second: the second answer waits for its moment, not retried.
+        assert [answer(m) for m in twilio.received] == ["First answer."]
+        for notification in Notification.objects.filter(trigger="support_reply"):
+            notification_deliver(notification_id=notification.id)  # a redelivered task
+        time_machine.shift(timedelta(seconds=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            notifications_sweep(now=timezone.now() + timedelta(minutes=1))
+        for notification in Notification.objects.filter(trigger="support_reply"):
+            notification_deliver(notification_id=notification.id)  # and again
     assert len(mail.outbox) == 2
+    assert [answer(m) for m in twilio.received] == ["First answer.", "Second answer."]
+    assert set(
+        Notification.objects.filter(trigger="support_reply").values_list("channel", "state", "attempts")
+    ) == {("email", "sent", 1), ("sms", "sent", 1)}
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 import contextlib
 import io
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -8,13 +10,23 @@ from django.core.management.base import BaseCommand
 from demo import seed
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """The demo's history sends its messages to the console backends and logs each task; keep both
+    out of the summary (every message is in the admin under Notifications). Warnings still show."""
+    logging.disable(logging.INFO)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo data (idempotent) and print where to click."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # The demo's history sends its messages to the console backends; keep them out of the
-        # summary (they are all in the admin under Notifications).
-        with contextlib.redirect_stdout(io.StringIO()):
+        with _quiet():
             lines = seed.seed_all()
         base = settings.SITE_URL
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
