@@ -5,6 +5,7 @@ if they were under /<brand-slug>/; everything else that is not a static asset or
 switcher is not served there (no admin, no API, no other brand's pages on a merchant's domain).
 """
 
+import logging
 from collections.abc import Callable
 from typing import Final
 from urllib.parse import urlsplit
@@ -15,6 +16,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 
 from brands import selectors as brand_selectors
+
+logger = logging.getLogger(__name__)
 
 SHOPPER_ROOTS: Final = frozenset({"track", "returns", "help", "policy"})
 SHARED_ROOTS: Final = frozenset({"static", "media", "i18n"})
@@ -32,11 +35,19 @@ def brand_slug_for_host(host: str) -> str:
     if not name or name in _own_hosts():
         return ""
     key = f"custom-domain:{name}"
-    slug = cache.get(key)
+    try:
+        slug = cache.get(key)
+    except Exception as exc:  # the cache is an optimisation: a Redis outage must not take pages down
+        logger.warning("Cache unavailable for custom domains (%s); reading the brand from the database.", exc)
+        brand = brand_selectors.brand_by_host(host=name)
+        return brand.slug if brand else ""
     if slug is None:
         brand = brand_selectors.brand_by_host(host=name)
         slug = brand.slug if brand else ""
-        cache.set(key, slug, CACHE_SECONDS)
+        try:
+            cache.set(key, slug, CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("Cache unavailable for custom domains (%s).", exc)
     return str(slug)
 
 

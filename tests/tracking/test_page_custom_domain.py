@@ -1,5 +1,6 @@
 """A brand's own host serves its tracking pages, and nothing else."""
 
+import socket
 from typing import Any
 
 import pytest
@@ -69,3 +70,26 @@ def test_hosts_that_are_no_brands_route_as_usual(client: Any, on_custom_domain: 
         == 404
     )
     assert client.get(page, headers={"Host": "evil.example"}).status_code == 400  # not an allowed host
+
+
+def test_the_brands_own_host_keeps_serving_while_redis_is_down(
+    client: Any, settings: Any, on_custom_domain: Any, order: Any, caplog: Any
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]  # closed again: nothing listens there
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    shipment = parcel(order=order)
+
+    response = client.get(f"/track/{shipment.token}/", {"lang": "en"}, headers={"Host": HOST})
+
+    assert response.status_code == 200
+    assert '<span class="wordmark">Casa Verde</span>' in response.content.decode()
+    assert "Cache unavailable for custom domains" in caplog.text
