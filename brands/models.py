@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,16 @@ from common.locales import (
 from common.phones import validate_e164
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))
+
+# First path segments the product itself answers: a brand with one of these slugs would never be reached.
+RESERVED_SLUGS = frozenset({"admin", "api", "webhooks", "healthz", "readyz", "static", "media", "i18n"})
+
+
+def validate_brand_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the product itself; choose another."), params={"slug": value}
+        )
 
 
 class FontFamily(models.TextChoices):
@@ -41,7 +52,7 @@ def _default_locales() -> list[str]:
 class Brand(models.Model):
     """A tenant: one retailer's brand, with its look, languages and sender identities."""
 
-    slug = models.SlugField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, validators=[validate_brand_slug])
     name = models.CharField(max_length=120)
     logo = models.FileField(
         upload_to="brands/logos/",
