@@ -70,8 +70,9 @@ QUERY_NAMES: Final = (
 )
 # Raw bytes as the WSGI server hands them over (latin-1 decoded): invalid UTF-8, overlong, surrogate.
 RAW_QUERY: Final = "lang=\xff\xfe&q=\xc3\x28&t=\xed\xa0\x80&reason=\xc0\xaf&sms=%FF%00&next=\xe2\x82"
-# Outside this sweep: the admin, the REST API (and its schema pages) and the provider webhooks.
-SWEPT_ELSEWHERE: Final = ("admin/", "api/", "webhooks/")
+# Outside this sweep: the admin, the REST API (and its schema pages) and the provider webhooks; and
+# the uploaded files Django serves itself when DEBUG was on as the URLs were loaded.
+SWEPT_ELSEWHERE: Final = ("admin/", "api/", "webhooks/", "^media/")
 # Tables that change on a good request but are not domain writes.
 NOT_WRITES: Final = frozenset({"django_session"})
 
