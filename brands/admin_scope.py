@@ -7,7 +7,7 @@ from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 
 from brands.models import Brand
 from brands.selectors import brand_ids_for_user
@@ -44,6 +44,11 @@ def scope_to_user(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any
     return queryset.filter(**{f"{lookup}__in": ids})
 
 
+def has_nul(params: QueryDict) -> bool:
+    """Whether any name or value of a QueryDict holds a NUL character."""
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in params.lists())
+
+
 class BrandScopedMixin:
     """Mix into ModelAdmin and inlines: queryset, foreign-key and many-to-many choices scoped."""
 
@@ -72,6 +77,17 @@ class BrandScopedMixin:
             else:
                 scoped.append(entry)
         return scoped
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # Postgres takes no NUL in a string, and a list filter hands its value to the query as is:
+        # refuse such a filter or search here rather than answer 500.
+        if has_nul(request.GET):
+            return HttpResponseBadRequest(
+                "A filter or search value contains a NUL character.", content_type="text/plain"
+            )
+        return super().changelist_view(request, extra_context)  # type: ignore[misc,no-any-return]
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         # Autocomplete widgets query the related admin's search: keep that scoped too.

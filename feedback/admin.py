@@ -28,7 +28,8 @@ def _figures_brand(request: HttpRequest) -> Brand | None:
     """The brand whose figures to show: the one filtered on, or the user's only brand."""
     allowed = brand_ids_for_user(user=request.user)
     wanted = request.GET.get("brand__id__exact", "")
-    if wanted.isdigit() and (allowed is None or int(wanted) in allowed):
+    # "²".isdigit() is true and int() refuses it: only ASCII digits are an id.
+    if wanted.isascii() and wanted.isdigit() and (allowed is None or int(wanted) in allowed):
         return Brand.objects.filter(id=int(wanted)).first()
     if allowed is not None and len(allowed) == 1:
         return Brand.objects.filter(id=next(iter(allowed))).first()

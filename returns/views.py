@@ -20,11 +20,12 @@ from common.shopper import render_shopper, shopper_locale, shopper_page
 from orders.models import Order
 from returns import links, policy, presentation, selectors, services, slip
 from returns.forms import ItemsForm, LookupForm, ResolutionForm
-from returns.models import ReturnPolicy, ReturnReason
+from returns.models import Return, ReturnPolicy, ReturnReason
 from returns.photos import MAX_PHOTOS, CheckedPhoto, check_photo, max_photo_bytes
 from returns.reasons import reason_label
 from returns.statuses import Resolution
 from tracking import selectors as tracking_selectors
+from tracking.views import TOKEN
 
 STATE_SALT: Final = "returns.portal.state"
 STATE_MAX_AGE: Final = 24 * 3600
@@ -79,6 +80,16 @@ def _portal_order(brand_slug: str, order_token: str) -> tuple[Brand | None, Orde
     order_id = links.order_id_from_token(brand_id=brand.id, token=order_token)
     order = selectors.order_for_portal(brand=brand, order_id=order_id) if order_id else None
     return brand, order
+
+
+def _shopper_return(brand_slug: str, token: str) -> tuple[Brand | None, Return | None]:
+    brand = brand_selectors.brand_by_slug(slug=brand_slug)
+    # Only a well-formed token is worth a query (and NUL is one Postgres refuses to take).
+    well_formed = TOKEN.match(token) is not None
+    ret = (
+        selectors.return_for_shopper(brand=brand, token=token) if brand is not None and well_formed else None
+    )
+    return brand, ret
 
 
 def _order_locale(request: HttpRequest, brand: Brand, order: Order) -> str:
@@ -276,7 +287,12 @@ def _checked_photos(form: ResolutionForm) -> list[CheckedPhoto]:
 def confirm(request: HttpRequest, brand_slug: str, order_token: str) -> HttpResponse:
     """Step two: the resolution, an optional comment and photos; creates the return."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > MAX_PHOTOS * max_photo_bytes() + 1024 * 1024:
+    # "²".isdigit() is true and int() refuses it: only ASCII digits are a length.
+    if (
+        declared.isascii()
+        and declared.isdigit()
+        and int(declared) > MAX_PHOTOS * max_photo_bytes() + 1024 * 1024
+    ):
         return _message(
             request,
             None,
@@ -357,8 +373,7 @@ def confirm(request: HttpRequest, brand_slug: str, order_token: str) -> HttpResp
 @require_http_methods(["GET", "HEAD"])
 def detail(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     """The confirmation: RMA number, what happens next, QR code and the slip."""
-    brand = brand_selectors.brand_by_slug(slug=brand_slug)
-    ret = selectors.return_for_shopper(brand=brand, token=token) if brand is not None else None
+    brand, ret = _shopper_return(brand_slug, token)
     if brand is None or ret is None:
         return _not_found(request, brand)
     locale = shopper_locale(request=request, brand=brand, preferred=(ret.locale, ret.order.locale))
@@ -377,8 +392,7 @@ def detail(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def slip_pdf(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
-    brand = brand_selectors.brand_by_slug(slug=brand_slug)
-    ret = selectors.return_for_shopper(brand=brand, token=token) if brand is not None else None
+    brand, ret = _shopper_return(brand_slug, token)
     if brand is None or ret is None:
         return _not_found(request, brand)
     locale = shopper_locale(request=request, brand=brand, preferred=(ret.locale, ret.order.locale))

@@ -118,7 +118,11 @@ class CaseAdmin(BrandScopedAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        case = self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        case = (
+            self.get_queryset(request).filter(pk=object_id).first()
+            if object_id.isascii() and object_id.isdigit()
+            else None
+        )
         canned = (
             {str(answer.id): answer.body for answer in CannedAnswer.objects.filter(brand_id=case.brand_id)}
             if case
