@@ -51,7 +51,8 @@ class BoundedJSONParser(JSONParser):
         limit = settings.API_MAX_BODY_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
+        # "²".isdigit() is true and int() refuses it: only ASCII digits are a length.
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge()
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:

@@ -207,6 +207,18 @@ def test_malformed_or_oversized_bodies_are_refused_and_write_nothing(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("declared", ["²", "12a", "-1", "1e9"])
+def test_a_content_length_that_is_no_number_is_not_a_server_error(
+    api: Any, objects: dict[str, Any], declared: str
+) -> None:
+    before = snapshot()
+    response = api.post(
+        "/api/v1/shipments/", data=b"[1]", content_type="application/json", CONTENT_LENGTH=declared
+    )
+    assert 400 <= response.status_code < 500
+    assert snapshot() == before
+
+
 # --- tenancy --------------------------------------------------------------------------------------
 
 
