@@ -69,7 +69,7 @@ QUERY_NAMES: Final = (
 RAW_QUERY: Final = "lang=\xff\xfe&q=\xc3\x28&t=\xed\xa0\x80&reason=\xc0\xaf&sms=%FF%00&next=\xe2\x82"
 # Outside this sweep: the admin, the REST API (and its schema pages) and the provider webhooks; and
 # the uploaded files Django serves itself when DEBUG was on as the URLs were loaded.
-SWEPT_ELSEWHERE: Final = ("admin/", "api/", "webhooks/", "^media/")
+SWEPT_ELSEWHERE: Final = ("admin/", "api/", "^api/", "webhooks/", "^media/")
 # Tables that change on a good request but are not domain writes.
 NOT_WRITES: Final = frozenset({"django_session"})
 
