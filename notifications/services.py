@@ -24,7 +24,13 @@ from django.utils import timezone
 from brands.models import Brand
 from common.locales import closest_shopper_locale
 from notifications import messages
-from notifications.channels import ChannelRejected, ChannelUnavailable, OutboundChannel, ProviderUncertain
+from notifications.channels import (
+    ChannelRejected,
+    ChannelUnavailable,
+    HandoverUncertain,
+    OutboundChannel,
+    ProviderUncertain,
+)
 from notifications.channels.email import DjangoEmail
 from notifications.channels.sms import sms_channel
 from notifications.models import (
@@ -353,6 +359,10 @@ def notification_deliver(*, notification_id: int, sleep: Callable[[float], None]
             return "failed"
         mine.update(state=State.PENDING, handed_at=None, error=str(exc)[:2000])
         raise
+    except HandoverUncertain as exc:
+        # Left claimed and handed over: the sweep asks the provider before anything goes again.
+        mine.update(error=f"{exc}; the provider is asked before any resend."[:2000])
+        return "uncertain"
     mine.update(state=State.SENT, provider_id=provider_id[:64], sent_at=timezone.now(), error="")
     return "sent"
 
@@ -380,6 +390,14 @@ def _handed_over_resolve(*, notification: Notification, now: datetime) -> str:
         return "unconfirmed"
     except ChannelUnavailable:
         return "ask_again"  # the next sweep asks again
+    if provider_id and Notification.objects.filter(provider_id=provider_id[:64]).exists():
+        # Same text to the same number, but that message is another row's (a resend, say): ours may
+        # or may not be further back, so a person decides rather than risk a second text.
+        stuck.update(
+            state=State.UNCONFIRMED,
+            error=f"The provider's matching message {provider_id} belongs to another row; check before resending.",
+        )
+        return "unconfirmed"
     if provider_id:
         stuck.update(state=State.SENT, provider_id=provider_id[:64], sent_at=now, error="")
         return "sent"
@@ -387,18 +405,14 @@ def _handed_over_resolve(*, notification: Notification, now: datetime) -> str:
     return "pending"
 
 
-def notifications_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+def notifications_sweep(*, now: datetime | None = None, limit: int = 500, ask_limit: int = 20) -> int:
     """Re-enqueue pending rows that are due and claims whose worker died; idempotent thanks to the claim."""
     now = now or timezone.now()
     # Claimed, but the provider call never started: the worker died before it; take the row back.
     Notification.objects.filter(
         state=State.SENDING, handed_at__isnull=True, claimed_at__lt=now - CLAIM_LEASE
     ).update(state=State.PENDING)
-    handed = Notification.objects.select_related("brand").filter(
-        state=State.SENDING, provider_id="", handed_at__lt=now - HANDOVER_SETTLE
-    )
-    for notification in handed[:limit]:
-        _handed_over_resolve(notification=notification, now=now)
+    # Due rows first: asking a slow provider below must never keep them waiting past the time limit.
     due = list(
         Notification.objects.filter(state=State.PENDING, created_at__lt=now - timedelta(seconds=30))
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
@@ -406,6 +420,15 @@ def notifications_sweep(*, now: datetime | None = None, limit: int = 500) -> int
     )
     for notification_id in due:
         _enqueue(notification_id)
+    # Each of these is a provider call: a few per sweep, oldest first, the rest on the next sweeps.
+    handed = (
+        Notification.objects.select_related("brand")
+        .filter(state=State.SENDING, provider_id="", handed_at__lt=now - HANDOVER_SETTLE)
+        .order_by("handed_at")
+    )
+    for notification in handed[:ask_limit]:
+        if _handed_over_resolve(notification=notification, now=now) == "pending":
+            _enqueue(notification.id)
     return len(due)
 
 

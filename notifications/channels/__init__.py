@@ -16,6 +16,13 @@ class ChannelRejected(Exception):
         self.code = code
 
 
+class HandoverUncertain(Exception):
+    """The request reached the provider but its answer never came: it may have taken the message.
+
+    Never retried blindly; the sweep asks the provider before anything is sent again.
+    """
+
+
 class ProviderUncertain(Exception):
     """The provider cannot be asked whether it took a message."""
 

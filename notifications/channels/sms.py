@@ -11,7 +11,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from notifications.channels import ChannelRejected, ChannelUnavailable
+from notifications.channels import ChannelRejected, ChannelUnavailable, HandoverUncertain
 
 logger = logging.getLogger(__name__)
 TRANSIENT_TWILIO_CODES = frozenset({20429, 20500, 20503, 30001, 30002})
@@ -56,6 +56,9 @@ class TwilioSms:
             raise ChannelRejected(
                 f"Twilio {exc.status}: {exc.msg}", code=str(exc.code or exc.status)
             ) from exc
+        except requests.ReadTimeout as exc:
+            # Sent, unanswered: Twilio may have queued it, so a blind retry could text twice.
+            raise HandoverUncertain(f"Twilio did not answer in time: {exc.__class__.__name__}") from exc
         except requests.RequestException as exc:
             raise ChannelUnavailable(f"Twilio unreachable: {exc.__class__.__name__}") from exc
         return str(message.sid)

@@ -16,6 +16,7 @@ from notifications.channels import ChannelUnavailable
 from notifications.messages import TemplateInvalid, render
 from notifications.models import Notification, NotificationSettings, State
 from notifications.segments import sms_length
+from notifications.tasks import send_notification
 from tests import factories
 from tests.tracking.conftest import event
 from tracking.statuses import ShipmentStatus as S
@@ -628,6 +629,76 @@ def test_when_twilio_cannot_be_asked_the_row_waits_for_the_next_sweep(
     row.refresh_from_db()
     assert row.state == State.SENDING
     assert [call.request.method for call in twilio.calls] == ["GET"]
+
+
+def test_a_twilio_read_timeout_is_asked_about_never_retried_blindly(sms_row, twilio, time_machine):
+    # The request went out and no answer came: Twilio may have queued the text.
+    time_machine.move_to(T0, tick=False)
+    twilio.add(responses.POST, MESSAGES_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+    assert send_notification.apply(args=(sms_row.id,)).get() == "uncertain"
+    sms_row.refresh_from_db()
+    assert (sms_row.state, sms_row.handed_at, sms_row.provider_id) == (State.SENDING, T0, "")
+    assert len(twilio.calls) == 1  # no retry
+    taken = {
+        **twilio_message("SM" + "8" * 32, status="sent"),
+        "body": sms_row.body,
+        "to": sms_row.to,
+        "date_created": "Fri, 20 Nov 2026 10:00:00 +0000",
+    }
+    twilio.add(responses.GET, MESSAGES_URL, json=twilio_list(taken), status=200)
+    services.notifications_sweep(now=T0 + timedelta(minutes=4))
+    sms_row.refresh_from_db()
+    assert (sms_row.state, sms_row.provider_id) == (State.SENT, "SM" + "8" * 32)
+    assert [call.request.method for call in twilio.calls] == ["POST", "GET"]
+
+
+def test_a_matching_message_of_another_row_is_not_taken_as_ours(killed_during_the_call, twilio, brand):
+    row = killed_during_the_call
+    resend = Notification.objects.create(
+        brand=brand,
+        customer=row.customer,
+        subject_key=f"{row.subject_key}:resend:1",
+        trigger=row.trigger,
+        channel=row.channel,
+        to=row.to,
+        locale=row.locale,
+        body=row.body,
+        state=State.SENT,
+        provider_id="SM" + "9" * 32,
+    )
+    theirs = {
+        **twilio_message(resend.provider_id, status="sent"),
+        "body": row.body,
+        "to": row.to,
+        "date_created": "Fri, 20 Nov 2026 10:00:00 +0000",
+    }
+    twilio.add(responses.GET, MESSAGES_URL, json=twilio_list(theirs), status=200)
+    services.notifications_sweep(now=T0 + timedelta(minutes=4))
+    row.refresh_from_db()
+    assert (row.state, row.provider_id) == (State.UNCONFIRMED, "")
+    assert [call.request.method for call in twilio.calls] == ["GET"]  # never sent a second time
+
+
+def test_due_rows_are_enqueued_even_when_twilio_cannot_be_asked(
+    killed_during_the_call, twilio, brand, order, time_machine
+):
+    twilio.add(responses.GET, MESSAGES_URL, json={"code": 20500, "message": "Internal"}, status=500)
+    due = Notification.objects.create(
+        brand=brand,
+        customer=order.customer,
+        subject_key="order:due",
+        trigger="order_confirmed",
+        channel="email",
+        to="ioana@example.com",
+        locale="ro",
+        subject="Mulțumim",
+        body="…",
+    )
+    Notification.objects.filter(id=due.id).update(created_at=T0 - timedelta(minutes=5))
+    time_machine.move_to(T0 + timedelta(minutes=4), tick=False)
+    assert services.notifications_sweep(now=timezone.now()) == 1
+    due.refresh_from_db()
+    assert due.state == State.SENT  # in-process tasks: enqueued means sent
 
 
 def test_an_email_cut_off_mid_send_is_left_for_a_person(brand, order, settings, time_machine):

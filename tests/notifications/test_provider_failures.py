@@ -217,7 +217,10 @@ def test_a_twilio_4xx_fails_at_once_with_its_code(twilio, brand, order, code, me
             {"status": 429, "json": {"code": 20429, "message": "Too Many Requests", "status": 429}},
             "Twilio 429 20429",
         ),
-        ({"body": requests.exceptions.ReadTimeout("read timed out")}, "Twilio unreachable: ReadTimeout"),
+        (
+            {"body": requests.exceptions.ConnectTimeout("connect timed out")},
+            "Twilio unreachable: ConnectTimeout",
+        ),
         ({"body": requests.exceptions.ConnectionError("refused")}, "Twilio unreachable: ConnectionError"),
     ],
 )
