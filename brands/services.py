@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "orders": (
             "view_customer",
             "change_customer",
+            "view_consentrecord",
             "view_product",
             "add_product",
             "change_product",
@@ -28,10 +29,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     Role.RETURNS_MANAGER: {
-        "orders": ("view_customer", "view_product", "view_order"),
+        "orders": ("view_customer", "view_consentrecord", "view_product", "view_order"),
     },
     Role.SUPPORT_AGENT: {
-        "orders": ("view_customer", "view_order", "view_product"),
+        "orders": ("view_customer", "view_consentrecord", "view_order", "view_product"),
     },
 }
 

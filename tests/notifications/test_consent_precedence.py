@@ -203,3 +203,15 @@ def test_a_store_repeating_itself_writes_one_record(brand):
     assert ConsentRecord.objects.filter(customer=customer, channel="email").count() == 1
     customer.refresh_from_db()
     assert customer.marketing_consent
+
+
+@pytest.mark.parametrize("role", ["owner", "returns_manager", "support_agent"])
+def test_brand_staff_see_the_consent_history_on_the_customer_page(client, shop, staff_of, role):
+    customer = factories.CustomerFactory(brand=shop, phone=SHOP_PHONE, email="ioana.pop@example.ro")
+    reply(client, "STOP")
+    client.force_login(staff_of(shop, role))
+
+    html = client.get(f"/admin/orders/customer/{customer.id}/change/").content.decode()
+
+    assert "consent history" in html.lower()
+    assert "STOP" in html or "stop" in html  # the shopper's withdrawal, with its source
