@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
+# A demo deployment without DEBUG: superusers may simulate carrier scans in the admin.
+DEMO_MODE = env.bool("DEMO_MODE", default=False)
 # A demo deployment without DEBUG: superusers may simulate carrier scans from the admin.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 SECRET_KEY = env.str(
@@ -87,7 +89,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering must not hold shopper pages: fail fast, fall back to Postgres.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The shopper forms' limit counters: Redis shared by every web node, this process's memory while

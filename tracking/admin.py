@@ -43,7 +43,7 @@ SIMULATE_AT_MOST = 100
 
 def demo_mode() -> bool:
     """Whether this deployment is a demo (DEBUG or DEMO_MODE), where fake carrier scans are welcome."""
-    return bool(settings.DEBUG or getattr(settings, "DEMO_MODE", False))
+    return bool(settings.DEBUG or settings.DEMO_MODE)
 
 
 class AttentionFilter(admin.SimpleListFilter):

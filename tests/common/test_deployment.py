@@ -136,3 +136,21 @@ def test_readme_documents_the_commands_and_every_setting():
     assert not undocumented, f"add these to README.md's configuration table: {undocumented}"
     for link in re.findall(r"\]\(((?:docs/)[^)]+)\)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_demo_mode_is_read_from_the_environment():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.DEMO_MODE)"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEMO_MODE", "DEBUG"}}
+    answers = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**clean, "DJANGO_SETTINGS_MODULE": "postpurchase.settings", **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        for extra in ({}, {"DEMO_MODE": "1"})
+    ]
+    assert answers == ["False", "True"]
