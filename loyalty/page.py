@@ -7,34 +7,26 @@ the order number + email lookup in this session or a code sent to the email on f
 """
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from brands import selectors as brand_selectors
-from brands.models import Brand
 from common.identity import shopper_is_proved, shopper_proved
-from common.ratelimits import rate_limited_page, shopper_ratelimit, url_kwarg
+from common.ratelimits import shopper_ratelimit, url_kwarg
 from common.shopper import shopper_locale, shopper_page
 from common.urls import absolute_url
 from loyalty import selectors, services
 from notifications import verification
 from notifications.models import VerificationPurpose
-from tracking import selectors as tracking_selectors
 from tracking.blocks import TrackingPageContext
-from tracking.selectors import TrackingPageData
-from tracking.views import TOKEN
+from tracking.views import tracking_page_limited, tracking_page_or_404
 
 
 class RedeemForm(forms.Form):
     points = forms.IntegerField(min_value=1, max_value=10_000_000)
-
-
-class IdentityCodeForm(forms.Form):
-    code = forms.CharField(max_length=12)
 
 
 def masked_email(email: str) -> str:
@@ -89,29 +81,13 @@ def tracking_block(context: TrackingPageContext) -> SafeString | None:
     return mark_safe(html)  # noqa: S308 -- our own template, autoescaped
 
 
-def _page(brand_slug: str, token: str) -> tuple[Brand, TrackingPageData, str]:
-    brand = brand_selectors.brand_by_slug(slug=brand_slug)
-    well_formed = TOKEN.match(token) is not None
-    data = tracking_selectors.tracking_page_data(brand=brand, token=token) if brand and well_formed else None
-    if brand is None or data is None:
-        raise Http404
-    return brand, data, reverse("tracking-page", kwargs={"brand_slug": brand.slug, "token": token})
-
-
-def _limited(request: HttpRequest, brand: Brand, data: TrackingPageData, page_url: str) -> HttpResponse:
-    order = data.order
-    return rate_limited_page(
-        request, brand=brand, preferred=(order.customer.locale, order.locale), back_url=page_url
-    )
-
-
 @shopper_page
 @require_POST
 @shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
 def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
-    brand, data, page_url = _page(brand_slug, token)
+    brand, data, page_url = tracking_page_or_404(brand_slug=brand_slug, token=token)
     if getattr(request, "limited", False):
-        return _limited(request, brand, data, page_url)
+        return tracking_page_limited(request, brand=brand, data=data, page_url=page_url)
     if not shopper_is_proved(request=request, customer_id=data.order.customer_id):
         return redirect(f"{page_url}?points=prove#loyalty")
     form = RedeemForm(request.POST)
@@ -131,9 +107,9 @@ def redeem(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
 @shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
 def identity_code_send(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     """Email a code to the address on file (never to one the link holder types)."""
-    brand, data, page_url = _page(brand_slug, token)
+    brand, data, page_url = tracking_page_or_404(brand_slug=brand_slug, token=token)
     if getattr(request, "limited", False):
-        return _limited(request, brand, data, page_url)
+        return tracking_page_limited(request, brand=brand, data=data, page_url=page_url)
     try:
         verification.verification_start(
             customer_id=data.order.customer_id,
@@ -153,10 +129,10 @@ def identity_code_send(request: HttpRequest, brand_slug: str, token: str) -> Htt
 @shopper_ratelimit(rate="10/m", target=url_kwarg("token"))
 def identity_code_confirm(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     """The emailed code came back: this session may spend the customer's points for a while."""
-    brand, data, page_url = _page(brand_slug, token)
+    brand, data, page_url = tracking_page_or_404(brand_slug=brand_slug, token=token)
     if getattr(request, "limited", False):
-        return _limited(request, brand, data, page_url)
-    form = IdentityCodeForm(request.POST)
+        return tracking_page_limited(request, brand=brand, data=data, page_url=page_url)
+    form = verification.CodeForm(request.POST)
     if not form.is_valid():
         return redirect(f"{page_url}?points=wrong#loyalty")
     try:

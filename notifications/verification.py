@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
+from django import forms
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from notifications import services
 from notifications.channels import ChannelRejected, ChannelUnavailable
@@ -22,6 +24,13 @@ from notifications.models import Channel, ContactVerification, Notification, Sta
 from orders.models import Customer
 
 logger = logging.getLogger(__name__)
+
+
+class CodeForm(forms.Form):
+    """The code a shopper types back, whether it came by SMS or by email."""
+
+    code = forms.CharField(label=_lazy("Code"), max_length=12)
+
 
 CODE_TTL: Final = timedelta(minutes=10)
 MAX_ATTEMPTS: Final = 5

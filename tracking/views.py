@@ -3,19 +3,21 @@
 import re
 from typing import Final
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
 from common.identity import shopper_proved
-from common.ratelimits import post_field, shopper_ratelimit
+from common.ratelimits import post_field, rate_limited_page, shopper_ratelimit
 from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
 from tracking import presentation, selectors, services
 from tracking.blocks import TrackingPageContext, render_blocks
 from tracking.forms import LookupForm
+from tracking.selectors import TrackingPageData
 
 # Tokens are URL-safe base64; anything else is not worth a query.
 TOKEN: Final = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -99,4 +101,25 @@ def page(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
         brand=brand,
         locale=locale,
         context={"page": tracking, "blocks": blocks},
+    )
+
+
+def tracking_page_or_404(*, brand_slug: str, token: str) -> tuple[Brand, TrackingPageData, str]:
+    """The page a form on the tracking page posts from: brand, data and URL; 404 when it is not ours."""
+    if not TOKEN.match(token):
+        raise Http404  # never ours (a NUL byte, say): no query
+    brand = brand_selectors.brand_by_slug(slug=brand_slug)
+    data = selectors.tracking_page_data(brand=brand, token=token) if brand else None
+    if brand is None or data is None:
+        raise Http404
+    return brand, data, reverse("tracking-page", kwargs={"brand_slug": brand.slug, "token": token})
+
+
+def tracking_page_limited(
+    request: HttpRequest, *, brand: Brand, data: TrackingPageData, page_url: str
+) -> HttpResponse:
+    """The 429 page for a form on the tracking page, in the shopper's language, linking back to it."""
+    order = data.order
+    return rate_limited_page(
+        request, brand=brand, preferred=(order.customer.locale, order.locale), back_url=page_url
     )
