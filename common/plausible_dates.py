@@ -44,12 +44,6 @@ def validate_scan_time(at: datetime, *, now: datetime) -> None:
         raise ValidationError(reason)
 
 
-def validate_order_time(at: datetime, *, now: datetime) -> None:
-    """ValidationError unless `at` can be when a store placed, changed or cancelled an order."""
-    if reason := implausible_time(at, now=now, ahead=ORDER_AHEAD, what="The time"):
-        raise ValidationError(reason)
-
-
 def validate_estimate(day: date, *, today: date) -> None:
     """ValidationError unless `day` can be a delivery estimate."""
     if reason := implausible_date(day, today=today, ahead=ESTIMATE_AHEAD, what="The date"):
