@@ -40,7 +40,7 @@ def inbound_webhook_bodies_purge(
             ids = list(
                 InboundWebhook.objects.filter(received_at__lt=cutoff)
                 .exclude(body="")
-                .order_by("received_at")
+                .order_by("received_at", "id")  # ties (one second's calls) oldest id first
                 .values_list("id", flat=True)[:batch_size]
             )
             if ids:
