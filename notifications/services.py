@@ -424,7 +424,7 @@ def notifications_sweep(*, now: datetime | None = None, limit: int = 500, ask_li
     handed = (
         Notification.objects.select_related("brand")
         .filter(state=State.SENDING, provider_id="", handed_at__lt=now - HANDOVER_SETTLE)
-        .order_by("handed_at")
+        .order_by("handed_at", "id")
     )
     for notification in handed[:ask_limit]:
         if _handed_over_resolve(notification=notification, now=now) == "pending":

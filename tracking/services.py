@@ -308,7 +308,7 @@ def reaction_failures_retry_due(*, now: datetime | None = None, limit: int = 200
     now = now or timezone.now()
     due = list(
         ReactionFailure.objects.filter(resolved_at__isnull=True, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
+        .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:limit]
     )
     counts = {"resolved": 0, "failing": 0}
