@@ -8,6 +8,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.admin import TabularInline as UnfoldTabularInline
 
 from brands.models import Brand
 from brands.selectors import brand_ids_for_user
@@ -95,9 +97,9 @@ class BrandScopedMixin:
         return scope_to_user(queryset, request), may_have_duplicates
 
 
-class BrandScopedAdmin(BrandScopedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class BrandScopedAdmin(BrandScopedMixin, UnfoldModelAdmin):  # type: ignore[type-arg]
     pass
 
 
-class BrandScopedTabularInline(BrandScopedMixin, admin.TabularInline):  # type: ignore[type-arg]
+class BrandScopedTabularInline(BrandScopedMixin, UnfoldTabularInline):  # type: ignore[type-arg]
     pass

@@ -14,8 +14,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# A demo deployment without DEBUG: superusers may simulate carrier scans in the admin.
-DEMO_MODE = env.bool("DEMO_MODE", default=False)
 # A demo deployment without DEBUG: superusers may simulate carrier scans from the admin.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 SECRET_KEY = env.str(
@@ -27,6 +25,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # The merchant console is the Django admin dressed by unfold: it must come before django.contrib.admin.
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "support",
     "feedback",
     "demo",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +251,22 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
 
 LOGIN_URL = "admin:login"
+
+# The merchant console (unfold over the Django admin); navigation and dashboard live in the console app.
+UNFOLD = {
+    "SITE_TITLE": "postpurchase",
+    "SITE_HEADER": "postpurchase",
+    "SITE_SUBHEADER": _("Merchant console"),
+    "SITE_URL": None,
+    "SITE_SYMBOL": "local_shipping",
+    "SHOW_VIEW_ON_SITE": True,
+    "SHOW_HISTORY": True,
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": "console.navigation.sidebar",
+    },
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
