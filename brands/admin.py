@@ -4,12 +4,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
+from brands.forms import BrandForm
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
 
 
 @admin.register(Brand)
-class BrandAdmin(BrandScopedAdmin):
+class BrandAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = BrandForm
     list_display = ("name", "slug", "default_locale", "timezone", "custom_domain")
     search_fields = ("name", "slug")
     fieldsets = (

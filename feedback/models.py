@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
 from common.locales import LOCALE_CHOICES
@@ -33,6 +34,7 @@ class FeedbackSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(24 * 30)],
         help_text="How long after the first answer a shopper may change a delivery rating.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "feedback settings"

@@ -6,9 +6,11 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from notifications import messages as rendering
 from notifications import services
+from notifications.forms import NotificationSettingsForm
 from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
 from notifications.segments import sms_length
 from notifications.triggers import TRIGGERS
@@ -80,7 +82,7 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(BrandScopedAdmin):
+class MessageTemplateAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     form = MessageTemplateForm
     list_display = ("brand", "trigger", "channel", "locale", "updated_at")
     list_filter = ("brand", "trigger", "channel", "locale")
@@ -116,7 +118,8 @@ class MessageTemplateAdmin(BrandScopedAdmin):
 
 
 @admin.register(NotificationSettings)
-class NotificationSettingsAdmin(BrandScopedAdmin):
+class NotificationSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = NotificationSettingsForm
     list_display = ("brand", "quiet_hours_start", "quiet_hours_end", "sms_max_segments")
     list_select_related = ("brand",)
 

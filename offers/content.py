@@ -3,15 +3,19 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
+from loyalty.selectors import tier_names
 from offers.models import ContentBlock, OffersSettings
+from orders.selectors import categories_without_products
+from tracking.statuses import ShipmentStatus
 
 ALLOWED_TAGS: Final = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4"}
 ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}}
@@ -57,6 +61,26 @@ def content_block_clean(*, block: ContentBlock) -> None:
         value = getattr(block, name)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValidationError({name: 'A list of names, e.g. ["phones"].'})
+    targeting_refusals(block=block)
+
+
+def targeting_refusals(*, block: ContentBlock) -> None:
+    """Refuse a target no shopper of the brand can match: the block would never be shown."""
+    errors: dict[str, Any] = {}
+    if unmatched := categories_without_products(brand_id=block.brand_id, categories=block.categories):
+        errors["categories"] = _("No product of this brand is in: %(names)s.") % {
+            "names": ", ".join(unmatched)
+        }
+    if unknown := sorted(set(block.statuses) - set(ShipmentStatus.values)):
+        errors["statuses"] = _("Unknown parcel status: %(names)s.") % {"names": ", ".join(unknown)}
+    if missing := sorted(set(block.tiers) - set(tier_names(brand_ids=[block.brand_id]))):
+        errors["tiers"] = _("This brand has no loyalty tier named: %(names)s.") % {
+            "names": ", ".join(missing)
+        }
+    if block.starts_on and block.ends_on and block.ends_on < block.starts_on:
+        errors["ends_on"] = _("The last day comes before the first.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @dataclass(frozen=True)

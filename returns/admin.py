@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 
+from brands.admin_forms import BrandDataFormAdmin
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
+from common.settings_forms import settings_form
 from returns import insights, services
 from returns.models import (
     IncomingReturn,
@@ -30,6 +33,7 @@ from returns.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from returns.settings_forms import ReturnReasonForm, ReturnRuleForm
 from returns.statuses import ReturnStatus
 
 
@@ -139,7 +143,7 @@ def _apply(
 
 
 @admin.register(Return)
-class ReturnAdmin(BrandScopedAdmin):
+class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     list_display = (
         "rma",
         "order",
@@ -397,7 +401,8 @@ class IncomingReturnAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnRule)
-class ReturnRuleAdmin(BrandScopedAdmin):
+class ReturnRuleAdmin(BrandDataFormAdmin, BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = ReturnRuleForm
     list_display = (
         "brand",
         "category",
@@ -417,7 +422,8 @@ class ReturnRuleAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnReason)
-class ReturnReasonAdmin(BrandScopedAdmin):
+class ReturnReasonAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = ReturnReasonForm
     list_display = ("label", "code", "brand", "brand_fault", "requires_photo", "position", "active")
     list_filter = ("brand", "brand_fault", "requires_photo", "active")
     list_editable = ("position", "active")
@@ -425,7 +431,8 @@ class ReturnReasonAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnPolicy)
-class ReturnPolicyAdmin(BrandScopedAdmin):
+class ReturnPolicyAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(ReturnPolicy)
     list_display = (
         "brand",
         "auto_approve",

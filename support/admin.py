@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
 from notifications.models import Notification
@@ -331,7 +332,7 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(FaqArticle)
-class FaqArticleAdmin(BrandScopedAdmin):
+class FaqArticleAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     form = FaqArticleForm
     change_list_template = "admin/support/faqarticle/change_list.html"
     list_display = (

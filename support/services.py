@@ -341,8 +341,7 @@ def _unique_slug(*, brand_id: int, locale: str, title: str) -> str:
 @transaction.atomic
 def faq_article_save(*, article: FaqArticle) -> FaqArticle:
     """Save an answer with its HTML sanitized and its search vector refreshed."""
-    if article.category.brand_id != article.brand_id:
-        raise ValidationError({"category": _("Choose a category of the same brand.")})
+    article.clean()  # same brand, same language as its category
     article.body = clean_html(article.body)
     article.title = " ".join(article.title.split())
     if not article.slug:

@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from common.settings_forms import settings_form
 from tracking import simulation, webhooks
 from tracking.models import (
     InboundWebhook,
@@ -254,7 +256,8 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
 
 
 @admin.register(TrackingSettings)
-class TrackingSettingsAdmin(BrandScopedAdmin):
+class TrackingSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(TrackingSettings)
     list_display = ("brand", "stuck_after_hours", "late_after_days")
     list_select_related = ("brand",)
 

@@ -1,7 +1,9 @@
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
 from common.tokens import new_public_token
@@ -193,10 +195,17 @@ class TrackingSettings(models.Model):
     """Per-brand thresholds for late and stuck detection."""
 
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="tracking_settings")
-    stuck_after_hours = models.PositiveIntegerField(default=72)
-    late_after_days = models.PositiveIntegerField(
-        default=0, help_text="Days past the estimated delivery date before a shipment counts as late."
+    stuck_after_hours = models.PositiveIntegerField(
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text="Hours without a carrier scan before a shipment counts as stuck.",
     )
+    late_after_days = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="Days past the estimated delivery date before a shipment counts as late.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "tracking settings"
