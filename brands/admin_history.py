@@ -8,6 +8,7 @@ services that keep returns, templates and settings consistent.
 from typing import Any
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,6 +32,18 @@ class BrandScopedHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         # Filtering the history rows themselves also hides the past of a row another brand deleted.
         return records.filter(**{f"{lookup}__in": ids})
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        if not self._is_valid_id(unquote(object_id)):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)  # type: ignore[no-any-return]
+
+    def _is_valid_id(self, object_id: str) -> bool:
+        try:
+            self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            return False
+        return "\x00" not in object_id
+
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
 
@@ -39,7 +52,7 @@ class BrandScopedHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     ) -> HttpResponse:
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        if not str(version_id).isdigit():
+        if not str(version_id).isdigit() or not self._is_valid_id(unquote(object_id)):
             raise Http404
         manager = self.model._meta.simple_history_manager_attribute
         records = self.get_history_queryset(

@@ -123,19 +123,10 @@ class ReturnRule(models.Model):
         return f"{self.brand} · {self.category or 'default'}"
 
     def clean(self) -> None:
-        from orders.selectors import categories_without_products
-
-        if not self.brand_id:
-            return
-        if self.product is not None and self.product.brand_id != self.brand_id:
+        # The category itself is checked against the catalogue only where a person picks it
+        # (returns.settings_forms): a policy may be written before the store's products arrive.
+        if self.brand_id and self.product is not None and self.product.brand_id != self.brand_id:
             raise ValidationError({"product": _("Choose a product of this brand.")})
-        if self.category and categories_without_products(brand_id=self.brand_id, categories=[self.category]):
-            raise ValidationError(
-                {
-                    "category": _("No product of this brand is in the category “%(name)s”.")
-                    % {"name": self.category}
-                }
-            )
 
 
 class ReturnReason(models.Model):

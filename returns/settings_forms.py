@@ -9,7 +9,7 @@ from unfold.widgets import UnfoldAdminSelectWidget
 
 from common.locales import SHOPPER_LOCALES
 from common.settings_forms import SettingsForm, translation_field
-from orders.selectors import product_categories
+from orders.selectors import categories_without_products, product_categories
 from returns.models import ReturnReason, ReturnRule
 
 
@@ -55,3 +55,13 @@ class ReturnRuleForm(SettingsForm):
         known = {name for name, _label in categories}
         extra = [(name, name) for name in current if name not in known]
         self.fields["category"].choices = [("", _("Default (every category)")), *categories, *extra]  # type: ignore[attr-defined]
+
+    def clean_category(self) -> str:
+        category: str = self.cleaned_data.get("category") or ""
+        brand = self.cleaned_data.get("brand") or getattr(self.instance, "brand", None)
+        if category and brand and categories_without_products(brand_id=brand.id, categories=[category]):
+            raise forms.ValidationError(
+                _("No product of %(brand)s is in the category “%(name)s”."),
+                params={"brand": brand, "name": category},
+            )
+        return category

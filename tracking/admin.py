@@ -250,7 +250,7 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
             done += 1
         self.message_user(
             request,
-            f"Re-processed {done} webhook(s) at {timezone.now():%H:%M:%S}; skipped {skipped} unsigned.",
+            f"Re-processed {done} webhook(s) at {timezone.localtime():%H:%M:%S %Z}; skipped {skipped} unsigned.",
             messages.SUCCESS,
         )
 
