@@ -69,6 +69,14 @@ class BrandScopedMixin:
             formfield.queryset = scope_to_user(formfield.queryset, request)
         return formfield
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        # A brand column says nothing to staff of one brand: give its width to the columns that do.
+        columns = super().get_list_display(request)  # type: ignore[misc]
+        ids = brand_ids_for_user(user=request.user)
+        if ids is not None and len(ids) == 1 and "brand" in columns and columns[0] != "brand":
+            return [column for column in columns if column != "brand"]
+        return columns
+
     def get_list_filter(self, request: HttpRequest) -> Any:
         # A plain related-field filter lists every row of the related table (every brand's name):
         # offer only the values present in this user's scoped changelist.

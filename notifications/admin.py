@@ -133,8 +133,6 @@ class NotificationAdmin(BrandScopedAdmin):
         "channel",
         "to",
         "state",
-        "attempts",
-        "provider_id",
         "error_code",
     )
     list_filter = ("state", "channel", "trigger", "brand")

@@ -119,9 +119,9 @@ class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
         "status",
         "estimated_delivery",
         "last_event_at",
-        "late_since",
-        "stuck_since",
     )
+    # The newest parcels are the ones asked about; late and stuck ones are a filter away (Attention).
+    ordering = ("-created_at", "-id")
     list_filter = (AttentionFilter, "status", "direction", "carrier_code", "brand")
     search_fields = ("tracking_number", "order__number", "order__customer__email")
     list_select_related = ("order", "brand")

@@ -74,6 +74,7 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
             models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
+            models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
         ]
         ordering: ClassVar = ["created_at", "id"]
 
