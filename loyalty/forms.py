@@ -12,6 +12,16 @@ PARTS: dict[str, tuple[Any, int]] = {"name": (_("Name"), 60), "perks": (_("Perks
 
 
 class LoyaltyTierForm(SettingsForm):
+    # One pair of inputs per shopper language (common.locales.SHOPPER_LOCALES), stored in `translations`.
+    name_en = translation_field(code="en", part=PARTS["name"][0], max_length=60)
+    perks_en = translation_field(code="en", part=PARTS["perks"][0], max_length=300)
+    name_ro = translation_field(code="ro", part=PARTS["name"][0], max_length=60)
+    perks_ro = translation_field(code="ro", part=PARTS["perks"][0], max_length=300)
+    name_pl = translation_field(code="pl", part=PARTS["name"][0], max_length=60)
+    perks_pl = translation_field(code="pl", part=PARTS["perks"][0], max_length=300)
+    name_ru = translation_field(code="ru", part=PARTS["name"][0], max_length=60)
+    perks_ru = translation_field(code="ru", part=PARTS["perks"][0], max_length=300)
+
     class Meta:
         model = LoyaltyTier
         exclude = ("translations",)
@@ -22,10 +32,8 @@ class LoyaltyTierForm(SettingsForm):
         for code in SHOPPER_LOCALES:
             found = stored.get(code)
             texts = found if isinstance(found, dict) else {}
-            for part, (label, max_length) in PARTS.items():
-                name = f"{part}_{code}"
-                self.fields[name] = translation_field(code=code, part=label, max_length=max_length)
-                self.initial.setdefault(name, texts.get(part, ""))
+            for part in PARTS:
+                self.initial.setdefault(f"{part}_{code}", texts.get(part, ""))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -14,6 +14,12 @@ from returns.models import ReturnReason, ReturnRule
 
 
 class ReturnReasonForm(SettingsForm):
+    # One input per shopper language (common.locales.SHOPPER_LOCALES), stored together in `translations`.
+    label_en = translation_field(code="en", part=_("Label"), max_length=120)
+    label_ro = translation_field(code="ro", part=_("Label"), max_length=120)
+    label_pl = translation_field(code="pl", part=_("Label"), max_length=120)
+    label_ru = translation_field(code="ru", part=_("Label"), max_length=120)
+
     class Meta:
         model = ReturnReason
         exclude = ("translations",)
@@ -22,9 +28,7 @@ class ReturnReasonForm(SettingsForm):
         super().__init__(*args, **kwargs)
         stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
         for code in SHOPPER_LOCALES:
-            name = f"label_{code}"
-            self.fields[name] = translation_field(code=code, part=_("Label"), max_length=120)
-            self.initial.setdefault(name, stored.get(code, ""))
+            self.initial.setdefault(f"label_{code}", stored.get(code, ""))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
