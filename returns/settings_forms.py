@@ -63,7 +63,14 @@ class ReturnRuleForm(SettingsForm):
     def clean_category(self) -> str:
         category: str = self.cleaned_data.get("category") or ""
         brand = self.cleaned_data.get("brand") or getattr(self.instance, "brand", None)
-        if category and brand and categories_without_products(brand_id=brand.id, categories=[category]):
+        # Only a newly chosen category is checked: a rule written before the catalogue arrived stays editable.
+        unchanged = self.instance.pk and category == self.instance.category
+        if (
+            category
+            and brand
+            and not unchanged
+            and categories_without_products(brand_id=brand.id, categories=[category])
+        ):
             raise forms.ValidationError(
                 _("No product of %(brand)s is in the category “%(name)s”."),
                 params={"brand": brand, "name": category},
