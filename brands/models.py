@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.history import staff_history_user
 from common.locales import (
     LOCALE_CHOICES,
     validate_shopper_locale,
@@ -92,7 +93,7 @@ class Brand(models.Model):
         help_text=_("A host such as track.example.com that serves this brand's pages."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         ordering: ClassVar = ["name"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from brands.models import Brand, refuse_languages_not_enabled
+from common.history import staff_history_user
 from common.locales import validate_currency
 from orders.models import MONEY, Customer, Order
 
@@ -61,7 +62,7 @@ class LoyaltyProgramme(models.Model):
     store_url = models.URLField(
         max_length=500, blank=True, help_text="Where a referred friend is sent to shop."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name = "loyalty programme"
@@ -82,7 +83,7 @@ class LoyaltyTier(models.Model):
         blank=True,
         help_text='Name and perks by language: {"ro": {"name": "…", "perks": "…"}}.',
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.locales import LOCALE_CHOICES
 from notifications.triggers import trigger_switches
 from orders.models import Customer
@@ -60,7 +61,7 @@ class NotificationSettings(models.Model):
         help_text="Messages a second this brand's SMS sender may take (Twilio: 1 for a long code).",
     )
     promo_code = models.CharField(max_length=40, blank=True, help_text="Offered in the order confirmation.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "notification settings"
@@ -92,7 +93,7 @@ class MessageTemplate(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [

@@ -65,22 +65,34 @@ def content_block_clean(*, block: ContentBlock) -> None:
 
 
 def targeting_refusals(*, block: ContentBlock) -> None:
-    """Refuse a target no shopper of the brand can match: the block would never be shown."""
+    """Refuse a status no parcel has, or an end before the start: the block would never be shown."""
     errors: dict[str, Any] = {}
-    if unmatched := categories_without_products(brand_id=block.brand_id, categories=block.categories):
-        errors["categories"] = _("No product of this brand is in: %(names)s.") % {
-            "names": ", ".join(unmatched)
-        }
     if unknown := sorted(set(block.statuses) - set(ShipmentStatus.values)):
         errors["statuses"] = _("Unknown parcel status: %(names)s.") % {"names": ", ".join(unknown)}
-    if missing := sorted(set(block.tiers) - set(tier_names(brand_ids=[block.brand_id]))):
-        errors["tiers"] = _("This brand has no loyalty tier named: %(names)s.") % {
-            "names": ", ".join(missing)
-        }
     if block.starts_on and block.ends_on and block.ends_on < block.starts_on:
         errors["ends_on"] = _("The last day comes before the first.")
     if errors:
         raise ValidationError(errors)
+
+
+def catalogue_refusals(
+    *, brand_id: int, categories: Iterable[str] = (), tiers: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Targets that match nothing of the brand's own: a category no product is in, a tier it lacks.
+
+    Asked where a person picks targets (the console's forms), for the values they add: data written
+    before the catalogue arrived stays as it is.
+    """
+    errors: dict[str, Any] = {}
+    if unmatched := categories_without_products(brand_id=brand_id, categories=categories):
+        errors["categories"] = _("No product of this brand is in: %(names)s.") % {
+            "names": ", ".join(unmatched)
+        }
+    if missing := sorted(set(tiers) - set(tier_names(brand_ids=[brand_id]))):
+        errors["tiers"] = _("This brand has no loyalty tier named: %(names)s.") % {
+            "names": ", ".join(missing)
+        }
+    return errors
 
 
 @dataclass(frozen=True)

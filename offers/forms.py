@@ -64,6 +64,21 @@ class RecommendationRuleForm(SettingsForm):
         current = [self.instance.category] if self.instance.category else []
         self.fields["category"].choices = [("", "—"), *with_current(choices, current)]  # type: ignore[attr-defined]
         self.fields["suggest_categories"].choices = with_current(choices, self.instance.suggest_categories)  # type: ignore[attr-defined]
+        self.stored = {self.instance.category, *(self.instance.suggest_categories or [])}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        brand = data.get("brand") or getattr(self.instance, "brand", None)
+        if brand is None:
+            return data
+        for name, chosen in (
+            ("category", [data.get("category") or ""]),
+            ("suggest_categories", data.get("suggest_categories") or []),
+        ):
+            added = [value for value in chosen if value and value not in self.stored]
+            if errors := content.catalogue_refusals(brand_id=brand.id, categories=added):
+                self.add_error(name, errors["categories"])
+        return data
 
 
 class ContentBlockForm(SettingsForm):
@@ -108,6 +123,7 @@ class ContentBlockForm(SettingsForm):
         self.fields["categories"].choices = with_current(_category_choices(self), block.categories)  # type: ignore[attr-defined]
         self.fields["statuses"].choices = with_current(list(ShipmentStatus.choices), block.statuses)  # type: ignore[arg-type,attr-defined]
         self.fields["tiers"].choices = with_current(tiers, block.tiers)  # type: ignore[attr-defined]
+        self.stored = {"categories": set(block.categories or []), "tiers": set(block.tiers or [])}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -116,4 +132,8 @@ class ContentBlockForm(SettingsForm):
                 setattr(self.instance, name, value)
             content.content_block_clean(block=self.instance)
             data["body"] = self.instance.body
+            added = {name: set(data.get(name) or []) - self.stored[name] for name in self.stored}
+            errors = content.catalogue_refusals(brand_id=self.instance.brand_id, **added)
+            for name, message in errors.items():
+                self.add_error(name, message)
         return data

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.locales import LOCALE_CHOICES
 from orders.models import Customer, Product
 
@@ -44,7 +45,7 @@ class OffersSettings(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Single-use code in the thank-you (0: none).",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "offers settings"
@@ -74,7 +75,7 @@ class RecommendationRule(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="recommendation_rules")
     category = models.CharField(max_length=64)
     suggest_categories = models.JSONField(default=_empty_list, help_text='e.g. ["cases", "headphones"]')
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -85,22 +86,11 @@ class RecommendationRule(models.Model):
         return f"{self.category} → {', '.join(self.suggest_categories)}"
 
     def clean(self) -> None:
-        from orders.selectors import categories_without_products
-
         suggested = self.suggest_categories
         if not isinstance(suggested, list) or not all(isinstance(name, str) for name in suggested):
             raise ValidationError({"suggest_categories": _("A list of category names.")})
         if not suggested:
             raise ValidationError({"suggest_categories": _("Choose at least one category to suggest.")})
-        if not self.brand_id:
-            return
-        errors = {}
-        if categories_without_products(brand_id=self.brand_id, categories=[self.category]):
-            errors["category"] = NO_PRODUCT_IN % {"names": self.category}
-        if unmatched := categories_without_products(brand_id=self.brand_id, categories=suggested):
-            errors["suggest_categories"] = NO_PRODUCT_IN % {"names": ", ".join(unmatched)}
-        if errors:
-            raise ValidationError(errors)
 
 
 class Recommendation(models.Model):
@@ -156,7 +146,7 @@ class ContentBlock(models.Model):
     active = models.BooleanField(default=True)
     impressions = models.PositiveIntegerField(default=0, editable=False)
     clicks = models.PositiveIntegerField(default=0, editable=False)
-    history = HistoricalRecords(excluded_fields=["impressions", "clicks"])
+    history = HistoricalRecords(get_user=staff_history_user, excluded_fields=["impressions", "clicks"])
 
     class Meta:
         indexes: ClassVar = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from brands.models import Brand, refuse_languages_not_enabled
+from common.history import staff_history_user
 from common.locales import validate_currency
 from common.tokens import new_public_token
 from orders.models import MONEY, MoneyPrecision, Order, OrderLine, Product
@@ -56,7 +57,7 @@ class ReturnPolicy(models.Model):
     )
     return_carrier_code = models.CharField(max_length=50, default="dpd")
     return_address = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "return policies"
@@ -100,7 +101,7 @@ class ReturnRule(models.Model):
     must_be_unused = models.BooleanField(default=True)
     tags_required = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -142,7 +143,7 @@ class ReturnReason(models.Model):
     requires_photo = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -198,7 +199,7 @@ class Return(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["token"])
+    history = HistoricalRecords(get_user=staff_history_user, excluded_fields=["token"])
 
     class Meta:
         indexes: ClassVar = [

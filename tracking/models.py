@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.tokens import new_public_token
 from orders.models import Order, OrderLine
 from tracking.numbers import tracking_key_expression
@@ -206,7 +207,7 @@ class TrackingSettings(models.Model):
         validators=[MaxValueValidator(60)],
         help_text="Days past the estimated delivery date before a shipment counts as late.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "tracking settings"

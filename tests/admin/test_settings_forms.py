@@ -212,11 +212,19 @@ def test_a_recommendation_for_a_category_with_no_product_is_refused(client, owne
     assert rule.suggest_categories == ["saucers"]
 
 
-def test_the_model_refuses_a_category_no_product_of_the_brand_is_in(brand):
+def test_the_catalogue_check_names_what_matches_nothing_for_every_writer(brand, other_brand):
+    from offers import content
+
     factories.ProductFactory(brand=brand, category="mugs")
-    rule = RecommendationRule(brand=brand, category="mugs", suggest_categories=["kayaks"])
-    with pytest.raises(ValidationError, match="kayaks"):
-        rule.full_clean()
+    factories.ProductFactory(brand=other_brand, category="kayaks")
+    LoyaltyTier.objects.create(brand=other_brand, name="Platinum", min_points=5000)
+    errors = content.catalogue_refusals(brand_id=brand.id, categories=["mugs", "kayaks"], tiers=["Platinum"])
+    assert set(errors) == {"categories", "tiers"}
+    assert "kayaks" in str(errors["categories"])
+    assert "mugs" not in str(errors["categories"])
+    assert content.catalogue_refusals(brand_id=brand.id, categories=["mugs"]) == {}
+    with pytest.raises(ValidationError, match="at least one"):
+        RecommendationRule(brand=brand, category="mugs", suggest_categories=[]).full_clean()
 
 
 def test_a_content_block_targets_only_known_statuses_and_the_brand_s_tiers(client, owner, brand, other_brand):

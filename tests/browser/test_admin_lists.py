@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from brands.models import Brand
 from orders.models import Order
+from returns.models import ReturnRule
 from support import services as support_services
 from tests import factories
 
@@ -91,6 +92,21 @@ def test_the_main_lists_fit_a_1280_px_screen_in_the_brand_s_time(
     page.goto(f"{live_server.url}/admin/tracking/shipment/")
     first_row = page.locator("#result_list tbody tr").first.inner_text()
     assert "EET" in first_row or "EEST" in first_row, first_row
+
+    # A rule changed on its page: the history page shows old → new and who, in the brand's time.
+    rule = ReturnRule.objects.filter(brand=brand).order_by("id").first()
+    assert rule is not None
+    page.goto(f"{live_server.url}/admin/returns/returnrule/{rule.id}/change/")
+    page.fill("input[name=window_days]", str(rule.window_days + 16))
+    page.click("button[name=_save]")
+    page.goto(f"{live_server.url}/admin/returns/returnrule/{rule.id}/history/")
+    screenshot(page, "console-rule-history", widths=(1280,))
+    page.set_viewport_size({"width": 1280, "height": 800})
+    history = page.locator("#change-history tbody tr").first.inner_text()
+    assert f"{rule.window_days}" in history
+    assert f"{rule.window_days + 16}" in history
+    assert "casa-owner" in history
+    assert "EET" in history
 
     # A superuser sees every brand, with the brand column, and times in UTC said as such.
     page.context.clear_cookies()
