@@ -120,3 +120,14 @@ def test_a_role_without_the_view_permission_sees_no_history(client, staff_of, br
 @pytest.mark.parametrize("object_id", ["abc", "1%00", "99999999999999999999"])
 def test_a_malformed_history_address_is_not_found(admin_client, object_id):
     assert admin_client.get(f"/admin/returns/returnrule/{object_id}/history/").status_code == 404
+
+
+def test_a_change_through_the_api_names_no_user(rf, brand, staff_of):
+    from brands.authentication import BrandPrincipal
+    from common.history import staff_history_user
+
+    request = rf.get("/")
+    request.user = BrandPrincipal(brand)
+    assert staff_history_user(request) is None
+    request.user = staff_of(brand, "owner")
+    assert staff_history_user(request) == request.user
