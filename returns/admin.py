@@ -151,14 +151,18 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
         "status",
         "resolution",
         "reason",
-        "amount",
-        "currency",
+        "amount_owed",
         "requested_at",
     )
     list_filter = ("status", "reason", CategoryFilter, BrandFaultFilter, "resolution", "brand")
     search_fields = ("rma", "order__number", "order__customer__email")
     date_hierarchy = "requested_at"
     list_select_related = ("order", "brand", "reason")
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_owed(self, ret: Return) -> str:
+        return f"{ret.amount} {ret.currency}"  # one column, not two: the list fits a 1280 px screen
+
     inlines = (ReturnLineInline, ReturnPhotoInline, ReturnNoteInline, ReturnEventInline)
     readonly_fields = (
         "rma",
