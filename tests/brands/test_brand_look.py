@@ -137,8 +137,12 @@ def test_the_preview_follows_what_is_typed_in_every_status_and_language_and_writ
     assert brand.primary_colour == published
 
 
-def test_the_email_preview_is_in_the_chosen_language(client: Any, brand: Any, owner: Any) -> None:
+def test_the_email_preview_is_in_the_chosen_language(
+    client: Any, brand: Any, owner: Any, django_assert_max_num_queries: Any
+) -> None:
     client.force_login(owner)
+    with django_assert_max_num_queries(10):
+        client.post(preview_url(brand), look_post(preview_status="delivered", preview_locale="ro"))
     html = client.post(preview_url(brand), look_post(preview_status="delivered", preview_locale="ro")).content
     email = srcdoc(html.decode(), "email")
     assert f"background:{NEW_COLOUR}" in email
