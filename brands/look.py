@@ -108,6 +108,14 @@ def contrast_advice(look: LookValues) -> list[ContrastAdvice]:
     return advice
 
 
+def _fetches_elsewhere(css: str) -> bool:
+    """Whether a style text or attribute loads something: @import, or url() of anything but an #id."""
+    lowered = css.lower().replace(" ", "")
+    return "@import" in lowered or any(
+        not part.startswith(("#", "'#", '"#')) for part in lowered.split("url(")[1:]
+    )
+
+
 def _svg_problem(data: bytes) -> str | None:
     """Why an SVG may not be a logo, or None: no script, no event handlers, nothing fetched from elsewhere."""
     lowered = data.lower()
@@ -123,14 +131,14 @@ def _svg_problem(data: bytes) -> str | None:
         name = str(element.tag).rsplit("}", 1)[-1].lower()
         if name in SVG_FORBIDDEN_ELEMENTS:
             return _("The SVG contains <%(element)s>, which a logo may not use.") % {"element": name}
+        if _fetches_elsewhere(element.text or ""):
+            return _("The SVG links to another resource; a logo must be self-contained.")
         for attribute, value in element.attrib.items():
             key = attribute.rsplit("}", 1)[-1].lower()
             if key.startswith("on"):
                 return _("The SVG contains an event handler (%(attribute)s).") % {"attribute": key}
-            if key == "href" or "url(" in value.lower():
-                target = value.strip().lower()
-                if not target.startswith(("#", "url(#")):
-                    return _("The SVG links to another resource; a logo must be self-contained.")
+            if (key == "href" and not value.strip().startswith("#")) or _fetches_elsewhere(value):
+                return _("The SVG links to another resource; a logo must be self-contained.")
     return None
 
 

@@ -256,6 +256,12 @@ REMOTE_SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
     b'<image xlink:href="https://evil.example/x.png"/></svg>'
 )
+STYLE_IMPORT_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.example/a.css);</style></svg>'
+)
+STYLE_URL_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://evil.example/p)"/></svg>'
+)
 ENTITY_SVG = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
 
 
@@ -270,6 +276,8 @@ ENTITY_SVG = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmln
         ("logo.svg", HANDLER_SVG, "event handler"),
         ("logo.svg", REMOTE_SVG, "may not use"),
         ("logo.svg", ENTITY_SVG, "entities"),
+        ("logo.svg", STYLE_IMPORT_SVG, "self-contained"),
+        ("logo.svg", STYLE_URL_SVG, "self-contained"),
     ],
 )
 def test_bad_logos_are_refused_and_nothing_is_written(
@@ -300,7 +308,10 @@ def test_a_clean_svg_logo_is_accepted_and_shown_in_the_preview_before_it_is_save
     client: Any, brand: Any, owner: Any
 ) -> None:
     client.force_login(owner)
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4" fill="#0a7d3b"/></svg>'
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><defs><linearGradient id="g"/></defs>'
+        b'<rect width="4" height="4" fill="url(#g)"/><style>rect{stroke:#0a7d3b}</style></svg>'
+    )
     before = row_counts()
     html = client.post(
         preview_url(brand), look_post(logo=SimpleUploadedFile("logo.svg", svg))
