@@ -2,7 +2,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
@@ -14,7 +18,8 @@ class BrandAdmin(BrandScopedAdmin):
     search_fields = ("name", "slug")
     fieldsets = (
         (None, {"fields": ("name", "slug", "custom_domain")}),
-        ("Look", {"fields": ("logo", "primary_colour", "accent_colour", "font")}),
+        # The look is edited as a draft on its own page (see console/brand_look.py), never here.
+        ("Look", {"fields": ("look_summary",)}),
         ("Languages and time", {"fields": ("default_locale", "enabled_locales", "timezone")}),
         ("Support contact", {"fields": ("support_email", "support_phone")}),
         (
@@ -30,6 +35,8 @@ class BrandAdmin(BrandScopedAdmin):
         ),
     )
 
+    actions_detail = ("edit_look",)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
@@ -37,7 +44,53 @@ class BrandAdmin(BrandScopedAdmin):
         return bool(request.user.is_superuser)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return () if request.user.is_superuser else ("slug", "custom_domain")
+        return ("look_summary",) if request.user.is_superuser else ("look_summary", "slug", "custom_domain")
+
+    @admin.display(description=_("Published look"))
+    def look_summary(self, obj: Brand) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{};vertical-align:middle">'
+            '</span> {} · <span style="display:inline-block;width:1em;height:1em;background:{};'
+            'vertical-align:middle"></span> {} · {} · <a class="underline" href="{}">{}</a>',
+            obj.primary_colour,
+            obj.primary_colour,
+            obj.accent_colour,
+            obj.accent_colour,
+            obj.get_font_display(),
+            reverse("admin:brands_brand_look", args=[obj.pk]),
+            _("Edit the look with a preview"),
+        )
+
+    @action(description=_("Brand look"), url_path="look-link", permissions=["change"])
+    def edit_look(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from django.shortcuts import redirect
+
+        return redirect("admin:brands_brand_look", object_id)
+
+    def get_urls(self) -> list[URLPattern]:
+        from console import brand_look
+
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "look/",
+                view(lambda request: brand_look.look_start(self, request)),
+                name="brands_brand_look_start",
+            ),
+            path(
+                "<path:object_id>/look/",
+                view(lambda request, object_id: brand_look.look_page(self, request, object_id)),
+                name="brands_brand_look",
+            ),
+            path(
+                "<path:object_id>/look/preview/",
+                view(lambda request, object_id: brand_look.look_preview_fragment(self, request, object_id)),
+                name="brands_brand_look_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Sequence[str]]:
         # The slug is in every shopper link: only a superuser sets it, and only when adding a brand.

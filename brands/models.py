@@ -1,4 +1,6 @@
-from typing import ClassVar
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +47,14 @@ FONT_STACKS: dict[str, str] = {
 }
 
 
+def logo_upload_to(instance: Any, filename: str) -> str:
+    """A fresh name per upload: a logo's URL never changes content, so it may be cached for a year."""
+    return f"brands/logos/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
+
+
 def _default_locales() -> list[str]:
     return ["en"]
 
@@ -55,9 +65,7 @@ class Brand(models.Model):
     slug = models.SlugField(max_length=50, unique=True, validators=[validate_brand_slug])
     name = models.CharField(max_length=120)
     logo = models.FileField(
-        upload_to="brands/logos/",
-        blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
+        upload_to=logo_upload_to, blank=True, validators=[FileExtensionValidator(LOGO_EXTENSIONS)]
     )
     primary_colour = models.CharField(max_length=7, default="#1f3a5f", validators=[hex_colour])
     accent_colour = models.CharField(max_length=7, default="#e07a1f", validators=[hex_colour])
@@ -113,6 +121,25 @@ class Brand(models.Model):
             raise ValidationError({"default_locale": _("The default language must be enabled.")})
         if self.custom_domain == "":
             self.custom_domain = None
+
+
+class BrandLookDraft(models.Model):
+    """The brand's look as being edited: shopper pages keep the published look until it is published."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="look_draft")
+    logo = models.FileField(
+        upload_to=logo_upload_to, blank=True, validators=[FileExtensionValidator(LOGO_EXTENSIONS)]
+    )
+    primary_colour = models.CharField(max_length=7, validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, validators=[hex_colour])
+    font = models.CharField(max_length=20, choices=FontFamily.choices)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.brand} · draft look"
 
 
 class Role(models.TextChoices):

@@ -5,10 +5,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from brands.models import ApiKey, Brand, IntegrationSecret, Membership, Provider, Role
+from brands.look import LookValues
+from brands.models import ApiKey, Brand, BrandLookDraft, IntegrationSecret, Membership, Provider, Role
 from common.tokens import sha256_hex
 
 API_KEY_PREFIX = "pp"
@@ -114,3 +116,56 @@ def membership_grant(*, user_id: int, brand: Brand, role: str) -> Membership:
     user.groups.remove(*[role_group(role=other) for other in Role.values if other not in held])
     user.groups.add(*[role_group(role=current) for current in held])
     return membership
+
+
+def brand_look_draft(*, brand: Brand) -> BrandLookDraft | None:
+    return BrandLookDraft.objects.filter(brand=brand).first()
+
+
+@transaction.atomic
+def brand_look_draft_save(
+    *, brand: Brand, look: LookValues, logo: UploadedFile | None = None, user_id: int | None = None
+) -> BrandLookDraft:
+    """Keep the look being edited; shopper pages go on showing the published one. Idempotent per brand."""
+    draft, _ = BrandLookDraft.objects.select_for_update().get_or_create(
+        brand=brand,
+        defaults={
+            "primary_colour": look.primary_colour,
+            "accent_colour": look.accent_colour,
+            "font": look.font,
+        },
+    )
+    draft.primary_colour = look.primary_colour.lower()
+    draft.accent_colour = look.accent_colour.lower()
+    draft.font = look.font
+    draft.updated_by_id = user_id
+    if logo is not None:
+        draft.logo.save(logo.name or "logo", logo, save=False)
+    else:
+        draft.logo.name = look.logo_name
+    draft.full_clean(exclude=["logo", "brand"])
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def brand_look_publish(*, brand_id: int) -> Brand:
+    """Make the draft the look shoppers see, and drop the draft; without a draft nothing changes."""
+    brand = Brand.objects.select_for_update().get(id=brand_id)
+    draft = BrandLookDraft.objects.filter(brand=brand).first()
+    if draft is None:
+        return brand
+    brand.primary_colour = draft.primary_colour
+    brand.accent_colour = draft.accent_colour
+    brand.font = draft.font
+    brand.logo.name = (
+        draft.logo.name
+    )  # the file stays: its name is unique, so caches of the old one never lie
+    brand.save(update_fields=["primary_colour", "accent_colour", "font", "logo"])
+    draft.delete()
+    return brand
+
+
+def brand_look_draft_discard(*, brand_id: int) -> None:
+    """Forget the look being edited; the published look is untouched."""
+    BrandLookDraft.objects.filter(brand_id=brand_id).delete()

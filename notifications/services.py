@@ -135,6 +135,20 @@ def message_context(*, brand: Brand, customer: Customer, extra: Mapping[str, obj
     }
 
 
+def email_preview(
+    *, brand: Brand, customer: Customer, trigger: str, locale: str, context: Mapping[str, object]
+) -> tuple[str, str]:
+    """(subject, HTML) of the email a trigger would send, exactly as sent; reads only, writes nothing.
+
+    For previews: brand and customer may be unsaved objects (a look not yet published, a sample shopper).
+    """
+    values = message_context(brand=brand, customer=customer, extra=context)
+    rendered = _render(brand=brand, trigger=trigger, channel=Channel.EMAIL, locale=locale, context=values)
+    return rendered.subject, _email_html(
+        brand=brand, subject=rendered.subject, html_body=rendered.html_body, context=values
+    )
+
+
 def _sms_not_before(*, brand: Brand, settings_row: NotificationSettings, subject_key: str) -> datetime | None:
     """When a parcel SMS may go: after quiet hours, and after a short wait that lets a burst collapse."""
     now = timezone.now()

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from console.shopper_link import ViewAsShopperMixin
 from orders.models import ConsentRecord, ConsentSource, Customer, Order, OrderLine, Product
 from orders.services import FLAG_OF_CHANNEL, consent_record
 
@@ -20,7 +21,8 @@ class OrderLineInline(BrandScopedTabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(BrandScopedAdmin):
+class OrderAdmin(ViewAsShopperMixin, BrandScopedAdmin):
+    page_key_field = "tracking_token"
     list_display = ("number", "brand", "customer", "placed_at", "total", "currency", "shipping_country")
     list_filter = ("brand", "currency", "shipping_country", "source")
     search_fields = ("number", "external_id", "customer__email", "customer__last_name")

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from console.shopper_link import ViewAsShopperMixin
 from tracking import simulation, webhooks
 from tracking.models import (
     InboundWebhook,
@@ -108,7 +109,7 @@ class TrackingEventInline(BrandScopedTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
+class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "tracking_number",
         "carrier_name",
