@@ -2,10 +2,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
 
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
+from brands.selectors import may_manage_connections
 
 
 @admin.register(Brand)
@@ -30,11 +34,27 @@ class BrandAdmin(BrandScopedAdmin):
         ),
     )
 
+    actions_detail = ("open_connections",)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    def has_manage_connections_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        if object_id is None or not str(object_id).isdigit():
+            return False
+        return may_manage_connections(user=request.user, brand_id=int(object_id))
+
+    @action(
+        description=_("Connections: webhooks and API keys"),
+        url_path="connections",
+        permissions=["manage_connections"],
+        icon="cable",
+    )
+    def open_connections(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        return redirect("console-connections", brand_id=int(object_id))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return () if request.user.is_superuser else ("slug", "custom_domain")
@@ -56,11 +76,11 @@ class MembershipAdmin(BrandScopedAdmin):
 class IntegrationSecretAdmin(BrandScopedAdmin):
     list_display = ("brand", "provider", "updated_at")
     list_select_related = ("brand",)
-    exclude = ("secret",)
-    readonly_fields = ("brand", "provider", "updated_at")
+    exclude = ("secret", "previous_secret")
+    readonly_fields = ("brand", "provider", "updated_at", "previous_valid_until")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # set with `manage.py set_webhook_secret`, never shown
+        return False  # set on the brand's Connections page or `manage.py set_webhook_secret`, never shown
 
 
 @admin.register(ApiKey)
@@ -71,4 +91,4 @@ class ApiKeyAdmin(BrandScopedAdmin):
     exclude = ("key_hash",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # issued with `manage.py create_api_key`, shown once
+        return False  # issued on the brand's Connections page or `manage.py create_api_key`, shown once

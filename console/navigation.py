@@ -150,6 +150,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "separator": True,
             "items": [
                 item(_("Brands"), "storefront", "admin:brands_brand_changelist", "brands.view_brand"),
+                item(_("Connections"), "cable", "console-connections-index", "brands.manage_connections"),
                 item(_("Team"), "badge", "admin:brands_membership_changelist", "brands.view_membership"),
                 item(
                     _("Webhook secrets"),
