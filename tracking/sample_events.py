@@ -25,9 +25,8 @@ from brands.models import Brand, Provider
 from tracking.carriers import easypost, shippo
 from tracking.carriers.signatures import hmac_sha256
 from tracking.models import InboundWebhook
+from tracking.selectors import SAMPLE_USER_AGENT
 
-# Kept with the call (user-agent is one of the headers an operator sees), so test calls are told apart.
-SAMPLE_USER_AGENT = "postpurchase-console-test-event"
 SAMPLE_NUMBER_PREFIX = "PPTEST"
 SAMPLE_ORDER_PREFIX = "postpurchase-test-"
 
@@ -200,7 +199,6 @@ def _shopify(secret: str, number: str, now: datetime) -> SignedSample:
         "X-Shopify-Topic": "fulfillments/create",
         "X-Shopify-Webhook-Id": str(uuid.uuid4()),
         "X-Shopify-Triggered-At": _iso(now),
-        "X-Shopify-Test": "true",
     }
     if secret:
         headers["X-Shopify-Hmac-Sha256"] = _base64_hmac(secret, body)

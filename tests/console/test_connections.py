@@ -12,7 +12,8 @@ from brands.models import ApiKey, IntegrationSecret, Role
 from notifications.models import Notification
 from orders.models import Order
 from tracking.models import InboundWebhook, Shipment, WebhookResult
-from tracking.sample_events import SAMPLE_NUMBER_PREFIX, SAMPLE_USER_AGENT
+from tracking.sample_events import SAMPLE_NUMBER_PREFIX
+from tracking.selectors import SAMPLE_USER_AGENT, webhook_call_stats
 
 pytestmark = pytest.mark.django_db
 
@@ -398,8 +399,11 @@ def test_figures_count_the_last_day_and_week_and_group_refusals_by_reason(owner_
     calls(timedelta(days=3), WebhookResult.REJECTED, "Invalid signature.", count=4)
     calls(timedelta(days=4), WebhookResult.INVALID, "Content-Type must be application/json, not text/plain.")
     calls(timedelta(minutes=5), WebhookResult.REJECTED, "Invalid signature.", count=9, owner=other_brand)
-
-    from tracking.selectors import webhook_call_stats
+    with time_machine.travel(now - timedelta(minutes=1), tick=False):  # the console's own test events
+        for result in (WebhookResult.UNMATCHED, WebhookResult.REJECTED):
+            InboundWebhook.objects.create(
+                brand=brand, provider="easypost", result=result, headers={"user-agent": SAMPLE_USER_AGENT}
+            )
 
     stats = webhook_call_stats(brand_id=brand.id, providers=PROVIDERS, now=now)["easypost"]
     assert (stats.accepted_day, stats.accepted_week) == (4, 6)
@@ -410,10 +414,12 @@ def test_figures_count_the_last_day_and_week_and_group_refusals_by_reason(owner_
     ]
     assert stats.last_received_at == now - timedelta(hours=1)
     assert stats.last_result == WebhookResult.PROCESSED
+    assert stats.test_events_week == 2
 
     with time_machine.travel(now, tick=False):
         text = owner_client.get(page_url(brand)).content.decode()
     assert "Invalid signature." in text
+    assert "2 test events this week, not counted." in text
     refused_link = (
         f"/admin/tracking/inboundwebhook/?brand__id__exact={brand.id}&amp;provider__exact=easypost"
         "&amp;result__in=failed%2Cinvalid%2Crejected"
@@ -421,4 +427,13 @@ def test_figures_count_the_last_day_and_week_and_group_refusals_by_reason(owner_
     assert refused_link in text
     listed = owner_client.get(refused_link.replace("&amp;", "&"))
     assert listed.status_code == 200
-    assert listed.context["cl"].result_count == 7
+    assert listed.context["cl"].result_count == 8  # the list shows everything, the test event too
+
+
+def test_after_a_test_event_the_page_still_says_the_provider_never_called(owner_client, brand):
+    services.webhook_secret_generate(brand=brand, provider="easypost")
+    owner_client.post(page_url(brand, "test/easypost/"))
+    stats = webhook_call_stats(brand_id=brand.id, providers=PROVIDERS, now=datetime.now(tz=UTC))["easypost"]
+    assert stats.last_received_at is None
+    assert (stats.accepted_week, stats.test_events_week) == (0, 1)
+    assert "No call from the provider has arrived yet." in owner_client.get(page_url(brand)).content.decode()
