@@ -9,9 +9,12 @@ GRANTED = ("manage_connections", "view_apikey")
 
 def grant_owner(apps, schema_editor):
     app_config = apps.get_app_config("brands")
-    app_config.models_module = True  # create_permissions skips apps it thinks have no models
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    previous = getattr(app_config, "models_module", None)
+    app_config.models_module = previous or True  # create_permissions skips apps it thinks have no models
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.filter(name=OWNER_GROUP).first()
