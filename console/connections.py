@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -141,7 +141,7 @@ def api_keys_for_brand(*, brand_id: int) -> QuerySet[ApiKey]:
     return (
         ApiKey.objects.filter(brand_id=brand_id)
         .only("id", "brand_id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-        .order_by("revoked_at", "-created_at", "-id")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-id")
     )
 
 

@@ -227,6 +227,16 @@ def test_an_api_key_is_shown_once_and_authenticates(owner_client, brand, client)
     assert "Warehouse system" in later
 
 
+def test_live_keys_are_listed_before_revoked_ones(brand):
+    from console.connections import api_keys_for_brand
+
+    first = services.api_key_create(brand=brand, name="first")
+    services.api_key_create(brand=brand, name="second")
+    services.api_key_revoke(api_key_id=first.api_key_id)
+    services.api_key_create(brand=brand, name="third")
+    assert [key.name for key in api_keys_for_brand(brand_id=brand.id)] == ["third", "second", "first"]
+
+
 def test_an_oversized_key_name_is_refused(owner_client, brand):
     response = owner_client.post(page_url(brand, "keys/"), {"name": "n" * 101})
     assert response.status_code == 400

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from brands import services
-from brands.models import IntegrationSecret, Role
+from brands.models import ApiKey, IntegrationSecret, Role
 from tests import factories
 from tests.browser.conftest import axe_check, browser, page, screenshot  # noqa: F401
 from tracking.models import InboundWebhook, WebhookResult
@@ -59,3 +59,13 @@ def test_an_owner_generates_a_secret_and_sends_a_test_event(
     assert shown not in page.content()
     screenshot(page, "console-connections-test-event", widths=(1280,))
     assert axe_check(page) == []
+
+    # An API key: name it, create it (one click), and it is shown once in a copy field.
+    page.get_by_label("Name").fill("Returns robot")
+    page.get_by_role("button", name="Create API key").click()
+    raw_key = page.locator("#issued-value").input_value()
+    assert raw_key.startswith("pp_")
+    assert page.get_by_role("cell", name="Returns robot", exact=True).is_visible()
+    page.goto(f"{live_server.url}/admin/connections/{brand.id}/")
+    assert raw_key not in page.content()
+    assert ApiKey.objects.filter(brand=brand, name="Returns robot").count() == 1
