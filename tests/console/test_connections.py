@@ -447,3 +447,17 @@ def test_after_a_test_event_the_page_still_says_the_provider_never_called(owner_
     assert stats.last_received_at is None
     assert (stats.accepted_week, stats.test_events_week) == (0, 1)
     assert "No call from the provider has arrived yet." in owner_client.get(page_url(brand)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "button"),
+    [
+        ("ro", "Trimite un eveniment de test"),
+        ("pl", "Wyślij zdarzenie testowe"),
+        ("ru", "Отправить тестовое событие"),
+    ],
+)
+def test_the_page_speaks_the_staff_members_language(owner_client, brand, language, button):
+    text = owner_client.get(page_url(brand), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert button in text
+    assert "Send a test event" not in text
