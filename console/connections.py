@@ -26,7 +26,7 @@ class ProviderGuide:
     # True: we generate the secret and the merchant types it into the provider. False: the provider
     # issues it and the merchant pastes it here.
     we_issue_secret: bool
-    where: Any
+    where: str  # the provider's own menu labels, in English as its dashboard shows them
     steps: tuple[Any, ...]
     events: tuple[str, ...]
     signature: str
@@ -37,7 +37,7 @@ GUIDES: tuple[ProviderGuide, ...] = (
         provider=Provider.SHOPIFY,
         name="Shopify",
         we_issue_secret=False,
-        where=_("Shopify admin → Settings → Notifications → Webhooks"),
+        where="Shopify admin → Settings → Notifications → Webhooks",
         steps=(
             _("Create one webhook per event below: format JSON, the URL below, the latest API version."),
             _(
@@ -59,7 +59,7 @@ GUIDES: tuple[ProviderGuide, ...] = (
         provider=Provider.EASYPOST,
         name="EasyPost",
         we_issue_secret=True,
-        where=_("EasyPost dashboard → Account settings → Webhooks & Events → Add webhook"),
+        where="EasyPost dashboard → Account settings → Webhooks & Events → Add webhook",
         steps=(
             _("Generate a secret here, then paste the URL and the secret into the new webhook (Production)."),
             _("EasyPost sends every event to the URL; only tracker events are used, the rest are ignored."),
@@ -71,7 +71,7 @@ GUIDES: tuple[ProviderGuide, ...] = (
         provider=Provider.AFTERSHIP,
         name="AfterShip",
         we_issue_secret=False,
-        where=_("AfterShip admin → Tracking → Settings → Webhooks"),
+        where="AfterShip admin → Tracking → Settings → Webhooks",
         steps=(
             _("Add the URL below as a webhook URL and choose the tracking updates to send (all statuses)."),
             _("Copy the webhook secret AfterShip shows on that page and paste it here."),
@@ -83,7 +83,7 @@ GUIDES: tuple[ProviderGuide, ...] = (
         provider=Provider.SHIPPO,
         name="Shippo",
         we_issue_secret=True,
-        where=_("Shippo dashboard → Settings → Advanced → Webhooks → Add webhook"),
+        where="Shippo dashboard → Settings → Advanced → Webhooks → Add webhook",
         steps=(
             _("Generate a secret here: the URL with the secret as its token is shown once."),
             _("Paste that URL into a new webhook for the event below, in Live mode."),

@@ -75,6 +75,10 @@ def test_the_page_lists_every_absolute_webhook_url_and_its_instructions(
     ):
         assert event in text
     assert "Settings → Notifications → Webhooks" in text
+    for provider in PROVIDERS:  # every secret can be pasted; ours can also be generated
+        assert f'action="/admin/connections/{brand.id}/secrets/{provider}/save/"' in text
+    for provider in ("easypost", "shippo"):
+        assert f'action="/admin/connections/{brand.id}/secrets/{provider}/generate/"' in text
     assert "no-store" in response["Cache-Control"]
 
 
