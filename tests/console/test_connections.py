@@ -169,6 +169,19 @@ def test_pasting_a_provider_secret_rotates_with_a_grace(owner_client, brand):
     row = IntegrationSecret.objects.get(brand=brand, provider="shopify")
     assert (row.secret, row.previous_secret) == ("second", "first")
     assert row.previous_valid_until == moment + timedelta(hours=24)
+    assert (
+        "Secret saved. It will not be shown again." in owner_client.get(response["Location"]).content.decode()
+    )
+
+
+def test_the_secrets_admin_shows_neither_the_secret_nor_the_previous_one(owner_client, brand):
+    services.webhook_secret_set(brand=brand, provider="shopify", secret="shpss_current_value")
+    row = services.webhook_secret_set(brand=brand, provider="shopify", secret="shpss_next_value")
+    response = owner_client.get(f"/admin/brands/integrationsecret/{row.id}/change/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "shpss_current_value" not in text
+    assert "shpss_next_value" not in text
 
 
 def test_ending_the_grace_from_the_page(owner_client, brand):
