@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +82,6 @@ def _page(
         "secret_error_provider": secret_error[0] if secret_error else "",
         "secret_errors": secret_error[1] if secret_error else [],
         "key_form": key_form or ApiKeyForm(),
-        "secret_form": PastedSecretForm(),
-        "inbound_list_url": reverse("admin:tracking_inboundwebhook_changelist"),
     }
     # admin_view marks every answer never_cache (no-store): a secret shown once is not kept anywhere.
     return TemplateResponse(request, "console/connections.html", context, status=status)
