@@ -2,7 +2,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from unfold.decorators import action
 
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
+from brands.selectors import may_manage_connections
 
 
 @admin.register(Brand)
@@ -35,13 +37,27 @@ class BrandAdmin(BrandScopedAdmin):
         ),
     )
 
-    actions_detail = ("edit_look",)
+    actions_detail = ("edit_look", "open_connections")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+    def has_manage_connections_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        if object_id is None or not str(object_id).isdigit():
+            return False
+        return may_manage_connections(user=request.user, brand_id=int(object_id))
+
+    @action(
+        description=_("Connections: webhooks and API keys"),
+        url_path="connections",
+        permissions=["manage_connections"],
+        icon="cable",
+    )
+    def open_connections(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        return redirect("console-connections", brand_id=int(object_id))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("look_summary",) if request.user.is_superuser else ("look_summary", "slug", "custom_domain")
@@ -65,8 +81,6 @@ class BrandAdmin(BrandScopedAdmin):
 
     @action(description=_("Brand look"), url_path="look-link", permissions=["change"])
     def edit_look(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        from django.shortcuts import redirect
-
         return redirect("admin:brands_brand_look", object_id)
 
     def get_urls(self) -> list[URLPattern]:
@@ -109,11 +123,11 @@ class MembershipAdmin(BrandScopedAdmin):
 class IntegrationSecretAdmin(BrandScopedAdmin):
     list_display = ("brand", "provider", "updated_at")
     list_select_related = ("brand",)
-    exclude = ("secret",)
-    readonly_fields = ("brand", "provider", "updated_at")
+    exclude = ("secret", "previous_secret")
+    readonly_fields = ("brand", "provider", "updated_at", "previous_valid_until")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # set with `manage.py set_webhook_secret`, never shown
+        return False  # set on the brand's Connections page or `manage.py set_webhook_secret`, never shown
 
 
 @admin.register(ApiKey)
@@ -124,4 +138,4 @@ class ApiKeyAdmin(BrandScopedAdmin):
     exclude = ("key_hash",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # issued with `manage.py create_api_key`, shown once
+        return False  # issued on the brand's Connections page or `manage.py create_api_key`, shown once

@@ -101,6 +101,9 @@ class Brand(models.Model):
 
     class Meta:
         ordering: ClassVar = ["name"]
+        permissions: ClassVar = [
+            ("manage_connections", "Can see and change a brand's webhook secrets and API keys"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -178,6 +181,10 @@ class IntegrationSecret(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="integration_secrets")
     provider = models.CharField(max_length=20, choices=Provider.choices)
     secret = models.CharField(max_length=255)
+    # After a rotation the old secret is still accepted for a while, so calls the provider signs
+    # before the merchant has pasted the new one are not lost.
+    previous_secret = models.CharField(max_length=255, blank=True)
+    previous_valid_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

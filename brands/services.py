@@ -3,11 +3,13 @@
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from brands.look import LookValues
 from brands.models import ApiKey, Brand, BrandLookDraft, IntegrationSecret, Membership, Provider, Role
@@ -18,7 +20,14 @@ API_KEY_PREFIX = "pp"
 # What each role may do in the admin; the brand scope is applied on top of these.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OWNER: {
-        "brands": ("view_brand", "change_brand", "view_membership", "view_integrationsecret"),
+        "brands": (
+            "view_brand",
+            "change_brand",
+            "view_membership",
+            "view_integrationsecret",
+            "view_apikey",
+            "manage_connections",
+        ),
         "orders": (
             "view_customer",
             "change_customer",
@@ -39,6 +48,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+API_KEY_NAME_MAX = 100
+WEBHOOK_SECRET_MAX = 255
+GENERATED_SECRET_BYTES = 32
+# Long enough for a merchant to paste the new secret into the provider's dashboard the next day.
+SECRET_ROTATION_GRACE = timedelta(hours=24)
+
+
+class CredentialRefused(ValueError):
+    """A secret or key the console or a command cannot accept; the message is for the staff member."""
+
+
 @dataclass(frozen=True)
 class IssuedApiKey:
     api_key_id: int
@@ -47,14 +67,23 @@ class IssuedApiKey:
 
 def api_key_create(*, brand: Brand, name: str = "") -> IssuedApiKey:
     """Issue a key for one brand; the raw key is returned here and never stored."""
+    name = name.strip()
+    if len(name) > API_KEY_NAME_MAX:
+        raise CredentialRefused(
+            gettext("A key's name is at most %(limit)d characters.") % {"limit": API_KEY_NAME_MAX}
+        )
     prefix = secrets.token_hex(4)
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(brand=brand, name=name, prefix=prefix, key_hash=sha256_hex(raw_key))
     return IssuedApiKey(api_key_id=api_key.id, raw_key=raw_key)
 
 
-def api_key_revoke(*, api_key_id: int) -> None:
-    ApiKey.objects.filter(id=api_key_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_key_revoke(*, api_key_id: int, brand_id: int | None = None) -> bool:
+    """Revoke a live key (of this brand, when given); False if there was none to revoke."""
+    keys = ApiKey.objects.filter(id=api_key_id, revoked_at__isnull=True)
+    if brand_id is not None:
+        keys = keys.filter(brand_id=brand_id)
+    return keys.update(revoked_at=timezone.now()) > 0
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:
@@ -64,20 +93,70 @@ def api_key_touch(*, api_key: ApiKey) -> None:
         ApiKey.objects.filter(id=api_key.id).update(last_used_at=now)
 
 
-def webhook_secret_set(*, brand: Brand, provider: str, secret: str) -> IntegrationSecret:
-    """Store (or replace) the secret a provider signs this brand's webhooks with."""
+def _cleaned_secret(*, provider: str, secret: str) -> str:
     if provider not in Provider.values:
-        raise ValueError(f"unknown provider {provider!r}; expected one of {', '.join(Provider.values)}")
+        raise CredentialRefused(
+            gettext("Unknown provider %(provider)r; expected one of %(known)s.")
+            % {"provider": provider, "known": ", ".join(Provider.values)}
+        )
     # EasyPost normalizes its secrets with NFKD before signing; others are plain strings.
     cleaned = secret.strip()
     if provider == Provider.EASYPOST:
         cleaned = unicodedata.normalize("NFKD", cleaned)
     if not cleaned:
-        raise ValueError("the secret is empty")
-    integration, _ = IntegrationSecret.objects.update_or_create(
-        brand=brand, provider=provider, defaults={"secret": cleaned}
+        raise CredentialRefused(gettext("The secret is empty."))
+    if len(cleaned) > WEBHOOK_SECRET_MAX:
+        raise CredentialRefused(
+            gettext("The secret is longer than %(limit)d characters.") % {"limit": WEBHOOK_SECRET_MAX}
+        )
+    if any(ord(character) < 32 or ord(character) == 127 for character in cleaned):
+        raise CredentialRefused(gettext("The secret contains control characters; paste it again."))
+    return cleaned
+
+
+@transaction.atomic
+def webhook_secret_set(
+    *,
+    brand: Brand,
+    provider: str,
+    secret: str,
+    grace: timedelta = SECRET_ROTATION_GRACE,
+    now: datetime | None = None,
+) -> IntegrationSecret:
+    """Store (or rotate) the secret a provider signs this brand's webhooks with.
+
+    A replaced secret stays accepted for `grace`, so calls signed before the provider is updated
+    are not lost; setting the same secret again changes nothing.
+    """
+    cleaned = _cleaned_secret(provider=provider, secret=secret)
+    now = now or timezone.now()
+    current = IntegrationSecret.objects.select_for_update().filter(brand=brand, provider=provider).first()
+    if current is None:
+        return IntegrationSecret.objects.create(brand=brand, provider=provider, secret=cleaned)
+    if current.secret != cleaned:
+        if grace > timedelta(0):
+            current.previous_secret = current.secret
+            current.previous_valid_until = now + grace
+        else:
+            current.previous_secret = ""
+            current.previous_valid_until = None
+        current.secret = cleaned
+        current.save(update_fields=["secret", "previous_secret", "previous_valid_until", "updated_at"])
+    return current
+
+
+def webhook_secret_generate(*, brand: Brand, provider: str, now: datetime | None = None) -> str:
+    """A new random secret for providers where the merchant types ours in; returned once, never again."""
+    raw = secrets.token_urlsafe(GENERATED_SECRET_BYTES)
+    webhook_secret_set(brand=brand, provider=provider, secret=raw, now=now)
+    return raw
+
+
+def webhook_secret_end_grace(*, brand: Brand, provider: str) -> None:
+    """Stop accepting the previous secret now (the provider already signs with the new one)."""
+    IntegrationSecret.objects.filter(brand=brand, provider=provider).update(
+        previous_secret="", previous_valid_until=None
     )
-    return integration
 
 
 def role_group(*, role: str) -> Group:

@@ -151,6 +151,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "items": [
                 item(_("Brands"), "storefront", "admin:brands_brand_changelist", "brands.view_brand"),
                 item(_("Brand look"), "palette", "admin:brands_brand_look_start", "brands.change_brand"),
+                item(_("Connections"), "cable", "console-connections-index", "brands.manage_connections"),
                 item(_("Team"), "badge", "admin:brands_membership_changelist", "brands.view_membership"),
                 item(
                     _("Webhook secrets"),

@@ -1,13 +1,15 @@
 """Reads for tracking: the page's data in a constant number of queries, lookups, admin lists."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import BooleanField, Case, CharField, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Left
 
 from brands.models import Brand
 from orders.models import Order, OrderLine
-from tracking.models import Shipment, ShipmentLine, TrackingEvent
+from tracking.models import InboundWebhook, Shipment, ShipmentLine, TrackingEvent, WebhookResult
 from tracking.statuses import RANK, ShipmentStatus
 
 
@@ -127,3 +129,106 @@ def shipment_message_facts(*, shipment_id: int) -> dict[str, str]:
         "status": shipment.status,
         "locale": shipment.order.locale,
     }
+
+
+# The console's test events carry this user-agent (a header kept with every call): the figures leave
+# them out, so "last call" always means the provider's own.
+SAMPLE_USER_AGENT = "postpurchase-console-test-event"
+_IS_SAMPLE = Q(**{"headers__user-agent": SAMPLE_USER_AGENT})
+_NOT_SAMPLE = Q(**{"headers__user-agent__isnull": True}) | ~_IS_SAMPLE
+
+# Calls we answered with an error: the provider sees a 4xx and retries or gives up.
+REFUSED_RESULTS: frozenset[str] = frozenset(
+    {WebhookResult.REJECTED, WebhookResult.INVALID, WebhookResult.FAILED}
+)
+REASON_CHARS = 160
+
+
+@dataclass(frozen=True)
+class RefusalReason:
+    result: str
+    reason: str
+    last_day: int
+    last_week: int
+
+    @property
+    def result_label(self) -> str:
+        return str(WebhookResult(self.result).label)
+
+
+@dataclass
+class WebhookCallStats:
+    """One provider's calls for one brand: when the last came, what was accepted and what refused."""
+
+    provider: str
+    last_received_at: datetime | None = None
+    last_result: str = ""
+    accepted_day: int = 0
+    accepted_week: int = 0
+    refused_day: int = 0
+    refused_week: int = 0
+    reasons: list[RefusalReason] = field(default_factory=list)
+    test_events_week: int = 0
+
+    @property
+    def last_result_label(self) -> str:
+        return str(WebhookResult(self.last_result).label) if self.last_result else ""
+
+
+def webhook_call_stats(
+    *, brand_id: int, providers: Sequence[str], now: datetime
+) -> dict[str, WebhookCallStats]:
+    """Per provider, the last call and the last 24 h / 7 d accepted and refused, grouped by reason.
+
+    The console's own test events are counted apart. One grouped query over the brand's week plus
+    one indexed lookup per provider, whatever the volume.
+    """
+    stats = {provider: WebhookCallStats(provider=provider) for provider in providers}
+    day_ago, week_ago = now - timedelta(hours=24), now - timedelta(days=7)
+    reason = Case(
+        When(result__in=REFUSED_RESULTS, then=Left("error", REASON_CHARS)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    groups = (
+        InboundWebhook.objects.filter(brand_id=brand_id, provider__in=providers, received_at__gte=week_ago)
+        .annotate(
+            reason=reason,
+            is_sample=Case(
+                When(_IS_SAMPLE, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values("provider", "result", "reason", "is_sample")
+        .annotate(week=Count("id"), day=Count("id", filter=Q(received_at__gte=day_ago)))
+        .order_by()
+    )
+    for group in groups:
+        entry = stats[group["provider"]]
+        if group["is_sample"]:
+            entry.test_events_week += group["week"]
+        elif group["result"] in REFUSED_RESULTS:
+            entry.refused_day += group["day"]
+            entry.refused_week += group["week"]
+            entry.reasons.append(
+                RefusalReason(
+                    result=group["result"],
+                    reason=group["reason"],
+                    last_day=group["day"],
+                    last_week=group["week"],
+                )
+            )
+        else:
+            entry.accepted_day += group["day"]
+            entry.accepted_week += group["week"]
+    for entry in stats.values():
+        entry.reasons.sort(key=lambda item: (-item.last_week, item.reason))
+        last = (
+            InboundWebhook.objects.filter(brand_id=brand_id, provider=entry.provider)
+            .filter(_NOT_SAMPLE)
+            .order_by("-received_at", "-id")
+            .values_list("received_at", "result")
+            .first()
+        )
+        if last is not None:
+            entry.last_received_at, entry.last_result = last
+    return stats
