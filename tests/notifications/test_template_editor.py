@@ -376,3 +376,27 @@ def test_the_raw_admin_form_refuses_what_the_editor_refuses(admin_client, brand)
     assert response.status_code == 200
     assert "does not have: x" in response.content.decode()
     assert not MessageTemplate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "save", "body": "Hi\x00 {{ tracking_url }}"},
+        {"action": "save", "body": "Hi", "subject": "s" * 201},
+        {"action": "test", "body": "Hi\x00"},
+        {"action": "preview", "body": "Hi\x00"},
+    ],
+)
+def test_malformed_posts_are_form_errors_and_write_nothing(client, brand, owner, data):
+    response = client.post(edit_url(brand, channel="email"), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not MessageTemplate.objects.exists()
+    assert not Notification.objects.exists()
+    assert client.post(edit_url(brand) + "preview/", {"body": "x\x00"}).status_code == 400
+
+
+def test_the_editor_page_has_a_bounded_query_count(client, brand, owner, django_assert_max_num_queries):
+    MessageTemplate.objects.create(brand=brand, trigger="shipped", channel="sms", locale="en", body="Mine")
+    with django_assert_max_num_queries(14):
+        assert client.get(edit_url(brand)).status_code == 200
