@@ -400,3 +400,15 @@ def test_the_editor_page_has_a_bounded_query_count(client, brand, owner, django_
     MessageTemplate.objects.create(brand=brand, trigger="shipped", channel="sms", locale="en", body="Mine")
     with django_assert_max_num_queries(14):
         assert client.get(edit_url(brand)).status_code == 200
+
+
+def test_a_test_message_is_not_a_shopper_figure(admin_client, brand, order):
+    shopper = dict(brand=brand, trigger="shipped", channel="email", locale="en", body="b", state="sent")
+    Notification.objects.create(
+        customer=order.customer, subject_key="shipment:1", to="i@example.com", **shopper
+    )
+    Notification.objects.create(
+        customer=None, is_test=True, subject_key="test:1", to="staff@x.example", **shopper
+    )
+    figures = admin_client.get("/admin/notifications/notification/").context["figures"]
+    assert [(row["trigger"], row["count"]) for row in figures] == [("shipped", 1)]
