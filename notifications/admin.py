@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from brands.admin_scope import BrandScopedAdmin
-from notifications import console, selectors, services
+from notifications import selectors, services, template_pages
 from notifications import messages as rendering
 from notifications.editor import Draft
 from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
@@ -85,7 +85,7 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(BrandScopedAdmin):
-    """The raw rows; merchants edit them in the console's message editor (notifications/console.py)."""
+    """The raw rows; merchants edit them in the console's message editor (notifications/template_pages.py)."""
 
     form = MessageTemplateForm
     list_display = ("brand", "trigger", "channel", "locale", "updated_at")
@@ -97,16 +97,16 @@ class MessageTemplateAdmin(BrandScopedAdmin):
         wrap = self.admin_site.admin_view
         base = "texts/<int:brand_id>/<str:trigger>/<str:channel>/<str:locale>/"
         return [
-            path("texts/", wrap(console.template_brands), name="notifications_messagetemplate_brands"),
+            path("texts/", wrap(template_pages.template_brands), name="notifications_messagetemplate_brands"),
             path(
                 "texts/<int:brand_id>/",
-                wrap(console.template_list),
+                wrap(template_pages.template_list),
                 name="notifications_messagetemplate_texts",
             ),
-            path(base, wrap(console.template_edit), name="notifications_messagetemplate_edit"),
+            path(base, wrap(template_pages.template_edit), name="notifications_messagetemplate_edit"),
             path(
                 f"{base}preview/",
-                wrap(console.template_preview),
+                wrap(template_pages.template_preview),
                 name="notifications_messagetemplate_preview",
             ),
             *super().get_urls(),
