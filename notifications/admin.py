@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from brands.admin_scope import BrandScopedAdmin
-from notifications import selectors, services, template_pages
 from notifications import messages as rendering
+from notifications import selectors, services, template_pages
 from notifications.editor import Draft
 from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
 from notifications.segments import sms_length
