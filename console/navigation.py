@@ -110,7 +110,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                 item(
                     _("Message templates"),
                     "edit_note",
-                    "admin:notifications_messagetemplate_changelist",
+                    "admin:notifications_messagetemplate_brands",
                     "notifications.view_messagetemplate",
                 ),
             ],
