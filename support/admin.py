@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.forms.widgets import WysiwygWidget
 from unfold.decorators import action
 
 from brands.admin_scope import BrandScopedAdmin
@@ -362,7 +361,7 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = FaqArticle
         fields = ("brand", "category", "locale", "title", "slug", "body", "position", "published", "statuses")
-        widgets = {"body": WysiwygWidget()}  # noqa: RUF012 -- Django's ModelForm API
+        widgets = {"body": admin_pages.AnswerEditor()}  # noqa: RUF012 -- Django's ModelForm API
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from tracking.statuses import ShipmentStatus

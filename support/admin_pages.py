@@ -32,6 +32,13 @@ LANGUAGE_NAMES = {
 }
 
 
+class AnswerEditor(WysiwygWidget):
+    """unfold's Trix editor writing one <p> per paragraph, the HTML the help centre keeps."""
+
+    class Media:
+        js = ("support/trix-paragraphs.js",)
+
+
 class TranslationForm(forms.Form):
     """One language's column: the question, its category in that language, the answer as rich text."""
 
@@ -51,7 +58,7 @@ class TranslationForm(forms.Form):
         label=gettext_lazy("Answer"),
         required=False,
         max_length=MAX_ARTICLE_LENGTH,
-        widget=WysiwygWidget(),
+        widget=AnswerEditor(),
     )
     published = forms.BooleanField(
         label=gettext_lazy("Published"), required=False, widget=UnfoldBooleanSwitchWidget()

@@ -6,6 +6,7 @@ so they follow its guarantees (written with the reply, sent at most once, SMS on
 """
 
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -408,7 +409,13 @@ def _shopper_redactor(case: Case) -> Callable[[str], str]:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [escape(part.strip()) for part in text.split("\n\n") if part.strip()]
+    """Blank-line separated paragraphs, escaped; a single line break stays one. Browsers send \r\n."""
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [
+        "<br>".join(escape(line.strip()) for line in part.strip().split("\n"))
+        for part in parts
+        if part.strip()
+    ]
 
 
 def article_viewed(*, article_id: int) -> None:

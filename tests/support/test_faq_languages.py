@@ -264,3 +264,11 @@ def test_the_starter_answers_are_linked_across_languages(brand):
     linked = faq_languages.translations_of(article=late)
     assert sorted(linked) == ["en", "pl", "ro", "ru"]
     assert linked["pl"].slug == "spozniona-paczka"
+
+
+def test_a_reply_typed_in_a_browser_keeps_its_paragraphs_in_the_draft(shopper_named, agent):
+    services.case_reply(
+        case_id=shopper_named.id, staff_id=agent.id, body="Bună Ioana,\r\n\r\nDa, se poate.\r\nMulțumim!"
+    )
+    draft = services.faq_from_case(case_id=shopper_named.id)
+    assert draft.body == "<p>Bună,</p><p>Da, se poate.<br>Mulțumim!</p>"
