@@ -98,7 +98,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                 {
                     "title": _("My email digest"),
                     "icon": "forward_to_inbox",
-                    "link": reverse_lazy("admin:support_digest_settings"),
+                    "link": reverse_lazy("admin:support_staffdigestpreference_changelist"),
                 },
                 item(
                     _("Delivery ratings"),

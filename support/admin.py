@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.decorators import action
 
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
 from notifications.models import Notification
-from support import admin_pages, selectors, services
-from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory
+from support import admin_pages, attention, selectors, services
+from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory, StaffDigestPreference
 
 
 class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -280,6 +281,7 @@ class CaseAdmin(BrandScopedAdmin):
             obj.refresh_from_db()
             return
         obj.refresh_from_db()
+        attention.badges_forget(user_id=staff_id)
         # unfold runs submit-line buttons from its own save_model, which this one replaces.
         for submit_action in self.get_actions_submit_line(request, obj.pk):
             if submit_action.action_name in request.POST:
@@ -310,14 +312,6 @@ class CaseAdmin(BrandScopedAdmin):
             )
             return HttpResponseRedirect(reverse("admin:support_faqarticle_languages", args=(draft_id,)))
         return super().response_change(request, obj)
-
-    def get_urls(self) -> list[URLPattern]:
-        digest_settings = path(
-            "my-digest/",
-            self.admin_site.admin_view(lambda request: admin_pages.digest_settings_view(self, request)),
-            name="support_digest_settings",
-        )
-        return [digest_settings, *super().get_urls()]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         return None  # nothing related is edited here
@@ -455,3 +449,32 @@ class CannedAnswerAdmin(BrandScopedAdmin):
     list_display = ("title", "locale", "brand")
     list_filter = ("locale", "brand")
     search_fields = ("title", "body")
+
+
+@admin.register(StaffDigestPreference)
+class StaffDigestPreferenceAdmin(UnfoldModelAdmin):  # type: ignore[type-arg]
+    """Each staff member's own digest switch: the page is a form for the signed-in person, nobody else's."""
+
+    def _is_staff(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        own_settings = self.admin_site.admin_view(
+            lambda request: admin_pages.digest_settings_view(self, request)
+        )
+        return [path("", own_settings, name="support_staffdigestpreference_changelist")]

@@ -186,12 +186,14 @@ def digest_settings_view(model_admin: ModelAdmin[Any], request: HttpRequest) -> 
         request.POST if request.method == "POST" else None,
         initial={"enabled": preference.enabled, "language": preference.language},
     )
+    if not model_admin.has_change_permission(request):
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         digest.digest_preference_set(
             user_id=user_id, enabled=form.cleaned_data["enabled"], language=form.cleaned_data["language"]
         )
         messages.success(request, _("Your digest settings are saved."))
-        return HttpResponseRedirect(reverse("admin:support_digest_settings"))
+        return HttpResponseRedirect(reverse("admin:support_staffdigestpreference_changelist"))
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

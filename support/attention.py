@@ -62,6 +62,11 @@ def _badge(request: Any, kind: str, count: Any) -> str:
     return str(value) if value else ""
 
 
+def badges_forget(*, user_id: int) -> None:
+    """Drop a person's cached badges, so what they just did shows at once (others see it within the minute)."""
+    cache.delete_many([f"console:badge:{kind}:{user_id}" for kind in ("cases", "returns")])
+
+
 def cases_badge(request: Any) -> str:
     """The sidebar's Cases badge: the count, cached a minute per person; empty when nothing waits."""
     return _badge(request, "cases", cases_waiting_count)

@@ -170,7 +170,7 @@ def digest_text(*, digest: StaffDigest) -> tuple[str, str]:
             lines.append("")
         lines.append(
             _("Turn this email off: %(url)s")
-            % {"url": absolute_url(reverse("admin:support_digest_settings"))}
+            % {"url": absolute_url(reverse("admin:support_staffdigestpreference_changelist"))}
         )
         return subject, "\n".join(lines)
 

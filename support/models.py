@@ -235,6 +235,10 @@ class StaffDigestPreference(models.Model):
     enabled = models.BooleanField(_("send me the digest"), default=True)
     language = models.CharField(_("language"), max_length=5, choices=LOCALE_CHOICES, blank=True)
 
+    class Meta:
+        verbose_name = _("email digest")
+        verbose_name_plural = _("email digest")
+
     def __str__(self) -> str:
         return f"{self.user} · {'on' if self.enabled else 'off'}"
 

@@ -67,6 +67,10 @@ class Migration(migrations.Migration):
                 ('enabled', models.BooleanField(default=True, verbose_name='send me the digest')),
                 ('language', models.CharField(blank=True, choices=[('en', 'English'), ('ro', 'Română'), ('pl', 'Polski'), ('ru', 'Русский')], max_length=5, verbose_name='language')),
             ],
+            options={
+                'verbose_name': 'email digest',
+                'verbose_name_plural': 'email digest',
+            },
         ),
         migrations.AddField(
             model_name='faqarticle',

@@ -131,3 +131,24 @@ def test_an_agent_answers_and_publishes_the_answer_as_an_faq_in_two_languages(
     assert page.locator("h1").inner_text() == "Can I change the delivery address?"
     screenshot(page, "help-article-from-support", widths=DESKTOP)
     print(f"clicks: {click.count}")  # the figure the job is measured by
+
+
+def test_an_agent_turns_the_email_digest_off_from_the_sidebar(
+    live_server, page, screenshot, axe_check, casa_verde
+):
+    agent = staff(casa_verde, Role.SUPPORT_AGENT, "ana-agent")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server.url, agent.username, then="/admin/support/case/")
+    page.get_by_role("link", name="My email digest").click()
+    switch = page.get_by_label("Email me an hourly digest of new cases, shopper replies and returns")
+    assert switch.is_checked()
+    assert axe_check(page) == []
+    switch.uncheck(force=True)  # the switch's own input sits under unfold's styled track
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your digest settings are saved.")).to_be_visible()
+    screenshot(page, "console-digest-settings", widths=DESKTOP)
+    assert (
+        page.get_by_label("Email me an hourly digest of new cases, shopper replies and returns").is_checked()
+        is False
+    )
+    assert agent.digest_preference.enabled is False

@@ -272,3 +272,23 @@ def test_a_reply_typed_in_a_browser_keeps_its_paragraphs_in_the_draft(shopper_na
     )
     draft = services.faq_from_case(case_id=shopper_named.id)
     assert draft.body == "<p>Bună,</p><p>Da, se poate.<br>Mulțumim!</p>"
+
+
+def test_another_brands_agent_cannot_draft_an_faq_from_the_case(client, other_agent, shopper_named):
+    client.force_login(other_agent)
+    response = client.post(
+        f"/admin/support/case/{shopper_named.id}/change/",
+        {"status": "open", "priority": 20, "reply": "Hello", "support_case_answer_and_draft_faq": "1"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/admin/"  # Django's "no such case" for a row outside the brand scope
+    assert not FaqArticle.objects.filter(from_case=shopper_named).exists()
+    assert not shopper_named.messages.filter(author="agent").exists()
+
+
+def test_the_single_answer_page_edits_with_the_rich_text_editor(client, agent, draft):
+    client.force_login(agent)
+    page = client.get(f"/admin/support/faqarticle/{draft.id}/change/").content.decode()
+    assert "<trix-editor" in page
+    assert "support/trix-paragraphs.js" in page
+    assert f"/admin/support/faqarticle/{draft.id}/languages-link/" in page  # Edit in four languages

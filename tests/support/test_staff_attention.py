@@ -157,8 +157,8 @@ def test_each_person_gets_only_their_brands_and_roles(
 
 def test_a_staff_member_turns_the_digest_off(client, brand, agent, django_capture_on_commit_callbacks):
     client.force_login(agent)
-    assert client.get("/admin/support/case/my-digest/").status_code == 200
-    response = client.post("/admin/support/case/my-digest/", {"language": "ro"})  # switch left off
+    assert client.get("/admin/support/staffdigestpreference/").status_code == 200
+    response = client.post("/admin/support/staffdigestpreference/", {"language": "ro"})  # switch left off
     assert response.status_code == 302
     open_case(brand)
     with django_capture_on_commit_callbacks(execute=True):
@@ -169,6 +169,17 @@ def test_a_staff_member_turns_the_digest_off(client, brand, agent, django_captur
 
 def test_the_digest_settings_refuse_an_unknown_language(client, agent):
     client.force_login(agent)
-    response = client.post("/admin/support/case/my-digest/", {"enabled": "on", "language": "xx"})
+    response = client.post("/admin/support/staffdigestpreference/", {"enabled": "on", "language": "xx"})
     assert response.status_code == 200
     assert not agent.__class__.objects.filter(digest_preference__isnull=False).exists()
+
+
+def test_answering_a_case_refreshes_the_agents_own_badge(client, brand, agent):
+    case = open_case(brand)
+    assert attention.cases_badge(badge_request(agent)) == "1"
+    client.force_login(agent)
+    client.post(
+        f"/admin/support/case/{case.id}/change/",
+        {"status": case.status, "priority": case.priority, "assignee": "", "reply": "It left today."},
+    )
+    assert attention.cases_badge(badge_request(agent)) == ""  # waiting on the shopper now
