@@ -370,18 +370,6 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["body"].validators.append(MaxLengthValidator(services.MAX_ARTICLE_LENGTH))
         self.fields["body"].help_text = _("Formatted with the toolbar; scripts and styles are removed.")
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        category, locale, brand = cleaned.get("category"), cleaned.get("locale"), cleaned.get("brand")
-        if category is not None and locale and category.locale != locale:
-            self.add_error(
-                "category",
-                _("Choose a category in the article's language (%(locale)s).") % {"locale": locale},
-            )
-        if category is not None and brand is not None and category.brand_id != brand.id:
-            self.add_error("category", _("Choose a category of the same brand."))
-        return cleaned
-
 
 @admin.register(FaqArticle)
 class FaqArticleAdmin(BrandScopedAdmin):
