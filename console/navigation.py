@@ -46,12 +46,15 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("Returns"),
             "separator": True,
             "items": [
-                item(
-                    _("Returns"),
-                    "assignment_return",
-                    "admin:returns_return_changelist",
-                    "returns.view_return",
-                ),
+                {
+                    **item(
+                        _("Returns"),
+                        "assignment_return",
+                        "admin:returns_return_changelist",
+                        "returns.view_return",
+                    ),
+                    "badge": "support.attention.returns_badge",
+                },
                 item(
                     _("Return rules"),
                     "rule",
@@ -76,7 +79,10 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("Customer care"),
             "separator": True,
             "items": [
-                item(_("Cases"), "support_agent", "admin:support_case_changelist", "support.view_case"),
+                {
+                    **item(_("Cases"), "support_agent", "admin:support_case_changelist", "support.view_case"),
+                    "badge": "support.attention.cases_badge",
+                },
                 item(
                     _("Help centre"),
                     "menu_book",
@@ -89,6 +95,11 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                     "admin:support_cannedanswer_changelist",
                     "support.view_cannedanswer",
                 ),
+                {
+                    "title": _("My email digest"),
+                    "icon": "forward_to_inbox",
+                    "link": reverse_lazy("admin:support_staffdigestpreference_changelist"),
+                },
                 item(
                     _("Delivery ratings"),
                     "star",

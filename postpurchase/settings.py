@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "offers-send-occasions": {"task": "offers.send_occasions", "schedule": 60 * 60.0},
     "feedback-send-nps-requests": {"task": "feedback.send_nps_requests", "schedule": 60 * 60.0},
+    "support-write-staff-digests": {"task": "support.write_staff_digests", "schedule": 60 * 60.0},
 }
 
 # Outbound messages: console unless the environment names a provider.

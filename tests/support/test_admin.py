@@ -103,7 +103,7 @@ def test_turning_an_answer_into_an_faq_opens_the_draft(client, brand, agent, que
     response = client.post("/admin/support/case/", {"action": "make_faq", "_selected_action": [question.id]})
     draft = FaqArticle.objects.get(from_case=question)
     assert response.status_code == 302
-    assert response.url == f"/admin/support/faqarticle/{draft.id}/change/"
+    assert response.url == f"/admin/support/faqarticle/{draft.id}/languages/"
     assert draft.published is False
 
 
