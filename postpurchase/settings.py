@@ -252,6 +252,8 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
 
 LOGIN_URL = "admin:login"
+# Signing in at /admin/login/ without ?next= lands on the console, not on a profile page the product has none of.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The merchant console (unfold over the Django admin); navigation and dashboard live in the console app.
 UNFOLD = {
