@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
-from returns import insights, selectors, services
+from returns import insights, presentation, selectors, services
 from returns.admin_forms import InspectionLineForm, RejectionForm
 from returns.models import (
     IncomingReturn,
@@ -472,7 +472,8 @@ class ReturnAdmin(BrandScopedAdmin):
                     if move in MOVE_LABELS
                 ],
                 "resolutions": resolutions,
-                "reject_form": RejectionForm(locales=_LOCALES),
+                # Translations offered for the languages the brand's shoppers read.
+                "reject_form": RejectionForm(locales=ret.brand.enabled_locales or _LOCALES),
                 "amount_due": ret.amount_issued if ret.amount_issued is not None else ret.amount_due,
             }
         }
@@ -555,8 +556,8 @@ class ReturnAdmin(BrandScopedAdmin):
                 ret.refresh_from_db()
                 self.message_user(
                     request,
-                    gettext("%(rma)s inspected: %(amount)s %(currency)s due.")
-                    % {"rma": ret.rma, "amount": ret.amount_due, "currency": ret.currency},
+                    gettext("%(rma)s inspected: %(amount)s due.")
+                    % {"rma": ret.rma, "amount": presentation.money(ret.amount_due, ret.currency)},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:returns_return_change", args=[ret.id]))

@@ -69,7 +69,7 @@ class InspectionLineForm(forms.Form):
         self.line = line
         self.fields["accepted_quantity"].validators.append(MaxValueValidator(line.quantity))
         self.fields["accepted_quantity"].widget.attrs["max"] = line.quantity
-        self.fields["refund_amount"].widget.attrs["placeholder"] = str(line.unit_price * line.quantity)
+        self.fields["refund_amount"].widget.attrs["placeholder"] = _("full price")
 
     def inspection(self) -> LineInspection:
         data = self.cleaned_data

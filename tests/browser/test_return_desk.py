@@ -161,3 +161,26 @@ def test_receive_inspect_and_refund_the_inspected_amount(
     assert "90,00" in shopper.content()
     assert "Una are o pată." in shopper.content()
     screenshot(shopper, "desk-shopper-refunded", widths=(390,))
+
+
+def test_reject_with_a_reason_in_two_clicks(
+    manager_page: Any, live_server: Any, casa_verde: Any, counted: Any, screenshot: Callable[..., Any]
+) -> None:
+    ret = request_return(casa_verde, ("Rochie de in", "apparel", 1, "80.00"), number="1044")
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/returns/return/{ret.id}/change/")
+    bar = page.get_by_test_id("move-bar")
+
+    counted.click(bar.locator("summary", has_text="Reject…"))
+    bar.get_by_label("Reason the shopper reads").fill("The dress was worn and washed.")
+    bar.get_by_text("Add the reason in the shopper's languages").click()  # optional: not counted
+    bar.get_by_label("In Romanian (optional)").fill("Rochia a fost purtată și spălată.")
+    screenshot(page, "desk-reject", widths=(1280,))
+    counted.click(bar.get_by_role("button", name="Reject and tell the shopper"))
+    page.get_by_text(f"{ret.rma}: Rejected. The shopper was told.").wait_for()
+
+    assert counted.clicks == 2
+    ret.refresh_from_db()
+    assert (ret.status, ret.rejection_reason) == (ReturnStatus.REJECTED, "The dress was worn and washed.")
+    rejected = Notification.objects.get(subject_key=f"return:{ret.id}:return_rejected", channel="email")
+    assert "Rochia a fost purtată și spălată." in rejected.body

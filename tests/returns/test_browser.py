@@ -139,7 +139,7 @@ def test_a_polish_shopper_returns_a_damaged_mug_and_the_merchant_refunds_it(
     admin.goto(f"{base}/admin/login/?next=/admin/returns/return/")
     admin.fill("#id_username", "marta")
     admin.fill("#id_password", "pw-marta-1")
-    admin.click("input[type=submit]")
+    admin.click("[type=submit]")
     admin.get_by_role("link", name=ret.rma).wait_for()
     admin.get_by_role("link", name=ret.rma).click()
     admin.locator("img[alt^='Shopper photo']").wait_for()
