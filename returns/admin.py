@@ -385,7 +385,10 @@ class ReturnAdmin(BrandScopedAdmin):
             "title": gettext("Reject the selected returns"),
             "opts": self.model._meta,
             "form": form,
-            "returns": list(queryset.values_list("id", "rma", "status")[:500]),
+            "returns": [
+                (return_id, rma, ReturnStatus(status).label)
+                for return_id, rma, status in queryset.values_list("id", "rma", "status")[:500]
+            ],
         }
         return TemplateResponse(request, "admin/returns/return/reject_selected.html", context)
 

@@ -184,3 +184,24 @@ def test_reject_with_a_reason_in_two_clicks(
     assert (ret.status, ret.rejection_reason) == (ReturnStatus.REJECTED, "The dress was worn and washed.")
     rejected = Notification.objects.get(subject_key=f"return:{ret.id}:return_rejected", channel="email")
     assert "Rochia a fost purtată și spălată." in rejected.body
+
+
+def test_bulk_reject_with_one_reason(
+    manager_page: Any, live_server: Any, casa_verde: Any, screenshot: Callable[..., Any]
+) -> None:
+    first = request_return(casa_verde, ("Rochie de in", "apparel", 1, "80.00"), number="1045")
+    second = request_return(casa_verde, ("Eșarfă", "apparel", 1, "25.00"), number="1046")
+    page = manager_page
+    page.goto(f"{live_server.url}/admin/returns/return/")
+    for ret in (first, second):
+        page.locator(f"input[name=_selected_action][value='{ret.id}']").check()
+    page.select_option("select[name=action]", "reject")
+    page.click("button[name=index]")
+    page.get_by_label("Reason the shopper reads").fill("Returned after the 30 days.")
+    screenshot(page, "desk-bulk-reject", widths=(1280,))
+    page.get_by_role("button", name="Reject and tell the shoppers").click()
+    page.get_by_text("2 returns rejected.").wait_for()
+
+    for ret in (first, second):
+        ret.refresh_from_db()
+        assert (ret.status, ret.rejection_reason) == (ReturnStatus.REJECTED, "Returned after the 30 days.")
