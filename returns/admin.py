@@ -180,7 +180,8 @@ def _apply_moves(
         except services.AlreadyDone as exc:
             repeated.append(str(exc))
         except (services.IllegalTransition, ValidationError) as exc:
-            refused.append(f"{rma}: {exc}" if not str(exc).startswith(rma) else str(exc))
+            why = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            refused.append(why if why.startswith(rma) else f"{rma}: {why}")
     if done:
         model_admin.message_user(
             request,

@@ -468,3 +468,11 @@ def test_bulk_resolve_pays_the_inspected_amount(manager, received):
     assert received.amount_issued == received.inspected_amount == Decimal("33.00")  # 50 − 15 − 2
     [message] = sent(received, "return_refunded")
     assert "33.00 RON" in message.body
+
+
+def test_bulk_reject_with_an_oversized_reason_writes_nothing(manager, requested, second):
+    response = bulk(manager, "reject", requested, second, apply="yes", reason="x" * 501)
+
+    assert "Write the reason" in response.content.decode()
+    assert Return.objects.filter(status=ReturnStatus.REJECTED).count() == 0
+    assert sent(requested, "return_rejected") == []
