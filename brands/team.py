@@ -62,7 +62,7 @@ def team_invite(*, actor: Any, brand: Brand, email: str, role: str) -> InviteRes
             raise TeamError(_("%(email)s is already in the team.") % {"email": email})
         membership_grant(user_id=existing.id, brand=brand, role=role)
         _send_on_commit(
-            to=email,
+            to=existing.email,
             subject=_("You were added to %(brand)s") % {"brand": brand.name},
             body=_("You can now work for %(brand)s in the console: %(link)s")
             % {"brand": brand.name, "link": f"{settings.SITE_URL}{reverse('admin:index')}"},

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
-from django.test import RequestFactory
-
 from django.contrib.auth.models import Group
+from django.test import RequestFactory
 from django.urls import reverse
 
 from brands.models import Role
