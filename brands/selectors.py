@@ -5,7 +5,7 @@ import hmac
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from brands.models import ApiKey, Brand, IntegrationSecret, Membership
+from brands.models import ApiKey, Brand, IntegrationSecret
 from common.tokens import sha256_hex
 
 
@@ -29,7 +29,10 @@ def brand_ids_for_user(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | 
         return set()
     cached = getattr(user, "_brand_ids_cache", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user_id=user.pk).values_list("brand_id", flat=True))
+        # One read serves both the scope and the per-brand roles (brands.permissions).
+        from brands.permissions import roles_by_brand
+
+        cached = set(roles_by_brand(user))
         user._brand_ids_cache = cached  # type: ignore[union-attr]
     return cached
 

@@ -4,11 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
 from unfold.widgets import (
     UnfoldAdminEmailInputWidget,
     UnfoldAdminPasswordWidget,
@@ -76,7 +76,7 @@ class CodeForm(forms.Form):
     )
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(UnfoldAuthenticationForm):
     """The admin login, asking also for the two-factor code of staff who turned it on."""
 
     otp_token = forms.CharField(

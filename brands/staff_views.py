@@ -126,7 +126,8 @@ def _scoped_membership_id(value: Any, brands: list[Any]) -> int:
 def join_page(request: HttpRequest, token: str) -> HttpResponse:
     """Where an invitation link lands: choose a password, then work in the console at once."""
     invitation = team.invitation_for_token(raw_token=token)
-    context: dict[str, Any] = {"site_title": admin.site.site_title, "invitation": invitation}
+    # The console's own context carries its colours and fonts, even for someone not signed in yet.
+    context: dict[str, Any] = {**admin.site.each_context(request), "invitation": invitation}
     if invitation is None:
         return render(request, "brands/staff/join.html", context, status=404)
     form = JoinForm(request.POST or None)
