@@ -208,3 +208,13 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class TeamPolicy(models.Model):
+    """What a brand's owners ask of everyone on its staff."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="team_policy")
+    two_factor_required = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return str(self.brand)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from brands import team, two_factor
-from brands.models import Invitation, Membership
+from brands.models import Invitation, Membership, TeamPolicy
 from brands.staff_forms import CodeForm, InviteForm, JoinForm, LanguageForm, RoleChangeForm, password_help
 from brands.staff_language import SESSION_KEY, staff_language_set
 
@@ -34,8 +34,14 @@ def _team_context(request: HttpRequest, brands: list[Any], invite_form: InviteFo
         .select_related("brand")
         .order_by("-created_at")[:100]
     )
+    required = set(
+        TeamPolicy.objects.filter(brand_id__in=brand_ids, two_factor_required=True).values_list(
+            "brand_id", flat=True
+        )
+    )
     return {
         "brands": brands,
+        "policies": [(brand, brand.id in required) for brand in brands],
         "memberships": [
             (membership, RoleChangeForm(initial={"membership": membership.id, "role": membership.role}))
             for membership in memberships
@@ -87,6 +93,20 @@ def team_page(request: HttpRequest) -> HttpResponse:
                     membership_id=_scoped_membership_id(request.POST.get("membership"), brands),
                 )
                 messages.success(request, _("The teammate was removed."))
+                return HttpResponseRedirect(request.path)
+            elif what == "policy":
+                brand = next((b for b in brands if str(b.id) == request.POST.get("brand")), None)
+                if brand is None:
+                    raise Http404
+                required = request.POST.get("two_factor_required") == "on"
+                team.two_factor_required_set(actor=request.user, brand=brand, required=required)
+                messages.success(
+                    request,
+                    _("Two-factor codes are now required for %(brand)s's staff, from their next login.")
+                    % {"brand": brand.name}
+                    if required
+                    else _("Two-factor codes are optional for %(brand)s's staff.") % {"brand": brand.name},
+                )
                 return HttpResponseRedirect(request.path)
             elif what == "revoke":
                 invitation_id = _int_or_404(request.POST.get("invitation"))
@@ -165,6 +185,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
             if code_form.is_valid():
                 code = code_form.cleaned_data["code"]
                 if what == "confirm" and two_factor.two_factor_confirm(user=user, code=code):
+                    request.session.pop(two_factor.ENROL_SESSION_KEY, None)
                     messages.success(request, _("Two-factor codes are on: the login will ask for one."))
                     return HttpResponseRedirect(request.path)
                 if what == "disable" and two_factor.two_factor_disable(user=user, code=code):
@@ -178,6 +199,8 @@ def account_page(request: HttpRequest) -> HttpResponse:
         "language_form": language_form,
         "code_form": code_form,
         "two_factor_on": enabled,
+        "two_factor_owed": bool(request.session.get(two_factor.ENROL_SESSION_KEY)),
+        "two_factor_may_turn_off": enabled and two_factor.two_factor_may_turn_off(user=user),
     }
     if not enabled:
         device = two_factor.pending_device(user=user)

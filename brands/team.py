@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brands.models import Brand, Invitation, Membership, Role
+from brands.models import Brand, Invitation, Membership, Role, TeamPolicy
 from brands.permissions import forget_roles
 from brands.services import membership_grant
 from common.tokens import sha256_hex
@@ -184,3 +184,14 @@ def team_brands(*, actor: Any) -> list[Brand]:
     from brands.selectors import brands_for_user
 
     return [brand for brand in brands_for_user(user=actor) if may_manage_team(actor=actor, brand=brand)]
+
+
+def two_factor_required_set(*, actor: Any, brand: Brand, required: bool) -> None:
+    """An owner asks everyone on the brand's staff for two-factor codes (from their next login)."""
+    _require_owner(actor, brand)
+    TeamPolicy.objects.update_or_create(brand=brand, defaults={"two_factor_required": required})
+
+
+def two_factor_required_for(*, user: Any) -> bool:
+    """Whether any brand this user works for asks its staff for two-factor codes."""
+    return TeamPolicy.objects.filter(brand__memberships__user_id=user.pk, two_factor_required=True).exists()

@@ -1,11 +1,16 @@
 """Optional two-factor codes (TOTP, django-otp) for staff: enrol, confirm, verify at login, turn off."""
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 DEVICE_NAME = "console"
@@ -52,6 +57,13 @@ def two_factor_confirm(*, user: Any, code: str) -> bool:
     return True
 
 
+def two_factor_may_turn_off(*, user: Any) -> bool:
+    """Staff of a brand that requires codes keep them on."""
+    from brands.team import two_factor_required_for
+
+    return bool(user.is_superuser) or not two_factor_required_for(user=user)
+
+
 def verify_code(*, user: Any, code: str) -> bool:
     """Whether a code is current for one of the user's devices; a code works once (django-otp)."""
     cleaned = _clean(code)
@@ -63,8 +75,41 @@ def verify_code(*, user: Any, code: str) -> bool:
 
 
 def two_factor_disable(*, user: Any, code: str) -> bool:
-    """Turn two-factor off, only with a current code."""
-    if not verify_code(user=user, code=code):
+    """Turn two-factor off, only with a current code and where no brand of theirs requires it."""
+    if not two_factor_may_turn_off(user=user) or not verify_code(user=user, code=code):
         return False
     TOTPDevice.objects.filter(user_id=user.pk).delete()
     return True
+
+
+ENROL_SESSION_KEY = "two_factor_enrol_required"
+
+
+@receiver(user_logged_in)
+def _ask_for_enrolment(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Staff of a brand that requires codes, without a device yet, are sent to enrol before anything else."""
+    from brands.team import two_factor_required_for
+
+    if request is None or getattr(request, "session", None) is None:
+        return
+    must = not user.is_superuser and two_factor_required_for(user=user) and not has_two_factor(user=user)
+    if must:
+        request.session[ENROL_SESSION_KEY] = True
+    else:
+        request.session.pop(ENROL_SESSION_KEY, None)
+
+
+class TwoFactorEnrolmentMiddleware:
+    """While enrolment is owed, every console page but one's account (and logging out) leads there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(ENROL_SESSION_KEY):
+            account = reverse("staff-account")
+            allowed = (account, reverse("admin:logout"), reverse("admin:jsi18n"))
+            if request.path.startswith(reverse("admin:index")) and request.path not in allowed:
+                return HttpResponseRedirect(account)
+        return self.get_response(request)

@@ -137,6 +137,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "brands.staff_language.StaffLanguageMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("brands.staff_language.StaffLanguageMiddleware") + 1,
+    "brands.two_factor.TwoFactorEnrolmentMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

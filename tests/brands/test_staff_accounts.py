@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from brands.models import Role, StaffProfile
+from brands.models import Role, StaffProfile, TeamPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,51 @@ def test_an_unknown_language_is_refused(client, owner):
     assert client.post(ACCOUNT, {"do": "language", "language": "r" * 5000}).status_code == 200
     assert client.post(ACCOUNT, {"do": "dance"}).status_code == 400
     assert not StaffProfile.objects.exists()
+
+
+# --- a brand that requires two-factor codes --------------------------------------------------------
+
+
+def test_an_owner_requires_codes_and_staff_without_them_enrol_first(client, owner, staff_of, brand):
+    agent = staff_of(brand, Role.SUPPORT_AGENT, username="bogdan")
+    agent.set_password(PASSWORD)
+    agent.save()
+    client.force_login(owner)
+    saved = client.post("/admin/team/", {"do": "policy", "brand": brand.id, "two_factor_required": "on"})
+    assert saved.status_code == 302
+    assert TeamPolicy.objects.get(brand=brand).two_factor_required
+    client.logout()
+
+    assert log_in(client, PASSWORD, username="bogdan").status_code == 302
+    # Every console page leads to the account page until codes are set up.
+    assert client.get(reverse("admin:orders_order_changelist"))["Location"] == ACCOUNT
+    assert client.get(reverse("admin:index"))["Location"] == ACCOUNT
+    page = client.get(ACCOUNT)
+    assert page.status_code == 200
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page.content.decode())
+    assert secret
+    assert client.post(ACCOUNT, {"do": "confirm", "code": totp_now(secret.group(1))}).status_code == 302
+    assert client.get(reverse("admin:orders_order_changelist")).status_code == 200
+    # Required by the brand: the codes cannot be turned off.
+    wait_out_the_throttle()
+    client.post(ACCOUNT, {"do": "disable", "code": totp_now(secret.group(1), time.time() + 30)})
+    assert TOTPDevice.objects.filter(user=agent, confirmed=True).exists()
+
+
+def test_only_an_owner_sets_the_requirement_and_only_for_their_brand(
+    client, owner, staff_of, brand, other_brand
+):
+    agent = staff_of(brand, Role.SUPPORT_AGENT)
+    client.force_login(agent)
+    assert (
+        client.post(
+            "/admin/team/", {"do": "policy", "brand": brand.id, "two_factor_required": "on"}
+        ).status_code
+        == 403
+    )
+    client.force_login(owner)
+    response = client.post(
+        "/admin/team/", {"do": "policy", "brand": other_brand.id, "two_factor_required": "on"}
+    )
+    assert response.status_code == 404
+    assert not TeamPolicy.objects.exists()
