@@ -253,3 +253,14 @@ def test_only_an_owner_sets_the_requirement_and_only_for_their_brand(
     )
     assert response.status_code == 404
     assert not TeamPolicy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("ro", "Coduri în doi pași"), ("pl", "Kody dwuetapowe"), ("ru", "Двухфакторные коды")],
+)
+def test_the_account_page_itself_is_in_the_chosen_language(client, owner, language, heading):
+    client.force_login(owner)
+    client.post(ACCOUNT, {"do": "language", "language": language})
+    page = client.get(ACCOUNT, HTTP_ACCEPT_LANGUAGE="en")
+    assert heading in page.content.decode()
