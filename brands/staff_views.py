@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -177,7 +178,10 @@ def account_page(request: HttpRequest) -> HttpResponse:
         if what == "language":
             language_form = LanguageForm(request.POST)
             if language_form.is_valid():
-                staff_language_set(request=request, language=language_form.cleaned_data["language"])
+                language = language_form.cleaned_data["language"]
+                staff_language_set(request=request, language=language)
+                if language:  # the confirmation already in the language just chosen
+                    translation.activate(language)
                 messages.success(request, _("Your language was saved."))
                 return HttpResponseRedirect(request.path)
         elif what in ("confirm", "disable"):

@@ -264,3 +264,10 @@ def test_the_account_page_itself_is_in_the_chosen_language(client, owner, langua
     client.post(ACCOUNT, {"do": "language", "language": language})
     page = client.get(ACCOUNT, HTTP_ACCEPT_LANGUAGE="en")
     assert heading in page.content.decode()
+
+
+def test_the_account_page_reads_a_bounded_number_of_queries(client, owner, django_assert_max_num_queries):
+    client.force_login(owner)
+    client.get(ACCOUNT)  # the pending device is made on the first visit
+    with django_assert_max_num_queries(10):
+        assert client.get(ACCOUNT).status_code == 200

@@ -66,4 +66,10 @@ def test_an_owner_invites_and_the_teammate_works_at_once(
     assert tab.locator("#totp-secret").inner_text().strip()
     screenshot(tab, "console-account", widths=(1280,))
     assert axe_check(tab) == []
+
+    # The teammate switches the console to Romanian.
+    tab.select_option("#id_language", "ro")
+    tab.click("#language-form button[type=submit]")
+    tab.wait_for_selector("text=Limba a fost salvată.")
+    screenshot(tab, "console-account-ro", widths=(1280,))
     invitee.close()
