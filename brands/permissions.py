@@ -159,6 +159,12 @@ class BrandRolePermissionsMixin:
         may = super().has_delete_permission(request, obj)  # type: ignore[misc]
         return bool(may) and self._may(request, "delete", obj)
 
+    def has_add_permission(self, request: HttpRequest, *args: Any, **kwargs: Any) -> bool:
+        # An inline is asked with its parent row: rows added under it land in the parent's brand.
+        may = super().has_add_permission(request, *args, **kwargs)  # type: ignore[misc]
+        parent = args[0] if args else kwargs.get("obj")
+        return bool(may) and self._may(request, "add", parent)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # The form may have moved the row to another of the user's brands: the role there decides.
         if brand_id_of(obj) is not None and not self._may(request, "change" if change else "add", obj):

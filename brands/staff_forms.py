@@ -19,7 +19,8 @@ from unfold.widgets import (
 from brands import two_factor
 from brands.models import Brand, Role
 
-MAX_EMAIL_LENGTH = 254
+# The address becomes the login name of a new account, which Django caps at 150 characters.
+MAX_EMAIL_LENGTH = 150
 
 
 class InviteForm(forms.Form):

@@ -206,3 +206,25 @@ def test_a_new_row_cannot_be_saved_into_the_brand_one_only_supports(
     assert not Product.objects.filter(brand=other_brand).exists()
     assert client.post(add, {**form, "brand": brand.id}).status_code == 302
     assert Product.objects.filter(brand=brand, sku="MUG-1").exists()
+
+
+def test_an_inline_adds_rows_only_under_a_parent_where_the_role_allows(
+    owner_here_agent_there, brand, other_brand, monkeypatch
+):
+    from brands.admin_scope import BrandScopedTabularInline
+    from brands.services import ROLE_PERMISSIONS
+    from orders.models import Order, OrderLine
+
+    owner_orders = ROLE_PERMISSIONS[Role.OWNER]["orders"]
+    monkeypatch.setitem(ROLE_PERMISSIONS[Role.OWNER], "orders", (*owner_orders, "add_orderline"))
+
+    class LinesInline(BrandScopedTabularInline):
+        model = OrderLine
+
+    inline = LinesInline(Order, admin.site)
+    request = RequestFactory().get("/admin/")
+    request.user = type(owner_here_agent_there).objects.get(pk=owner_here_agent_there.pk)
+    ours = factories.OrderFactory(brand=brand, customer=factories.CustomerFactory(brand=brand))
+    theirs = factories.OrderFactory(brand=other_brand, customer=factories.CustomerFactory(brand=other_brand))
+    assert inline.has_add_permission(request, ours)
+    assert not inline.has_add_permission(request, theirs)
