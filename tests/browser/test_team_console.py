@@ -55,7 +55,7 @@ def test_an_owner_invites_and_the_teammate_works_at_once(
     assert "Casa Verde" in tab.content()
     tab.fill("#id_password1", PASSWORD)
     tab.fill("#id_password2", PASSWORD)
-    tab.wait_for_load_state("networkidle")
+    tab.wait_for_load_state("load")
     screenshot(tab, "console-join", widths=(1280,))
     assert axe_check(tab) == []
     tab.click("#join-form button[type=submit]")
