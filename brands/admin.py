@@ -12,6 +12,11 @@ from unfold.decorators import action
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
 from brands.selectors import may_manage_connections
+from brands.staff_forms import StaffLoginForm
+
+# The admin login also asks staff who turned two-factor codes on for their current code.
+admin.site.login_form = StaffLoginForm
+admin.site.login_template = "brands/staff/login.html"
 
 
 @admin.register(Brand)
@@ -117,6 +122,17 @@ class MembershipAdmin(BrandScopedAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__email")
     list_select_related = ("user", "brand")
+
+    # Owners manage their team on the team page (brands.staff_views), which invites by email and keeps
+    # the last owner; here the user field would list every account of the deployment.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
 
 
 @admin.register(IntegrationSecret)

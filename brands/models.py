@@ -209,3 +209,46 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} · {self.prefix}…"
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone to join a brand's staff; the link carries a token, we keep its hash."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.brand} · {self.get_role_display()}"
+
+
+class StaffProfile(models.Model):
+    """A staff member's own console settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TeamPolicy(models.Model):
+    """What a brand's owners ask of everyone on its staff."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="team_policy")
+    two_factor_required = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return str(self.brand)

@@ -3,11 +3,11 @@
 import hmac
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from brands.models import ApiKey, Brand, IntegrationSecret, Membership
+from brands.models import ApiKey, Brand, IntegrationSecret
 from common.tokens import sha256_hex
 
 
@@ -31,7 +31,10 @@ def brand_ids_for_user(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | 
         return set()
     cached = getattr(user, "_brand_ids_cache", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user_id=user.pk).values_list("brand_id", flat=True))
+        # One read serves both the scope and the per-brand roles (brands.permissions).
+        from brands.permissions import roles_by_brand
+
+        cached = set(roles_by_brand(user))
         user._brand_ids_cache = cached  # type: ignore[union-attr]
     return cached
 
@@ -86,14 +89,10 @@ def may_manage_connections(*, user: AbstractBaseUser | AnonymousUser, brand_id: 
         return False
     if getattr(user, "is_superuser", False):
         return True
-    if not isinstance(user, PermissionsMixin) or not user.has_perm("brands.manage_connections"):
-        return False
-    from brands.services import ROLE_PERMISSIONS
+    from brands.permissions import brand_ids_granting
 
-    roles = [
-        role for role, grants in ROLE_PERMISSIONS.items() if "manage_connections" in grants.get("brands", ())
-    ]
-    return Membership.objects.filter(user_id=user.pk, brand_id=brand_id, role__in=roles).exists()
+    granting = brand_ids_granting(user, "brands.manage_connections")
+    return granting is None or brand_id in granting
 
 
 def timezone_for_staff(*, user: AbstractBaseUser | AnonymousUser) -> str | None:

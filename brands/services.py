@@ -5,10 +5,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from brands.look import LookValues
@@ -17,13 +16,16 @@ from common.tokens import sha256_hex
 
 API_KEY_PREFIX = "pp"
 
-# What each role may do in the admin; the brand scope is applied on top of these.
+# What each role may do in the admin, in the brands where the user holds it (brands.permissions).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OWNER: {
         "brands": (
             "view_brand",
             "change_brand",
             "view_membership",
+            "add_membership",
+            "change_membership",
+            "delete_membership",
             "view_integrationsecret",
             "view_apikey",
             "manage_connections",
@@ -159,21 +161,6 @@ def webhook_secret_end_grace(*, brand: Brand, provider: str) -> None:
     )
 
 
-def role_group(*, role: str) -> Group:
-    """The auth group carrying a role's admin permissions, created on first use."""
-    with translation.override("en"):  # one group per role, whatever language the caller runs in
-        name = f"postpurchase: {Role(role).label}"
-    group, _ = Group.objects.get_or_create(name=name)
-    wanted = ROLE_PERMISSIONS.get(role, {})
-    permissions = [
-        permission
-        for app_label, codenames in wanted.items()
-        for permission in Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-    ]
-    group.permissions.add(*permissions)
-    return group
-
-
 def role_permissions_register(*, role: str, app_label: str, codenames: tuple[str, ...]) -> None:
     """Let another app grant a role permissions on its models (called from its AppConfig.ready)."""
     current = ROLE_PERMISSIONS.setdefault(role, {})
@@ -190,10 +177,7 @@ def membership_grant(*, user_id: int, brand: Brand, role: str) -> Membership:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    # Groups follow the roles the user still holds in some brand: a changed role drops the old one.
-    held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    user.groups.remove(*[role_group(role=other) for other in Role.values if other not in held])
-    user.groups.add(*[role_group(role=current) for current in held])
+    # No group carries the role: brands.permissions reads it from this row, per brand.
     return membership
 
 

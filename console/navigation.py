@@ -163,7 +163,12 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                 item(_("Brands"), "storefront", "admin:brands_brand_changelist", "brands.view_brand"),
                 item(_("Brand look"), "palette", "admin:brands_brand_look_start", "brands.change_brand"),
                 item(_("Connections"), "cable", "console-connections-index", "brands.manage_connections"),
-                item(_("Team"), "badge", "admin:brands_membership_changelist", "brands.view_membership"),
+                item(_("Team"), "badge", "staff-team", "brands.change_membership"),
+                {
+                    "title": _("Your account"),
+                    "icon": "manage_accounts",
+                    "link": reverse_lazy("staff-account"),
+                },
                 item(
                     _("Webhook secrets"),
                     "key",

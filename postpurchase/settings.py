@@ -4,6 +4,7 @@ With nothing set, the embedded defaults serve a demo: a SQLite file, Celery task
 SMS and email printed to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -126,6 +127,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff accounts. A role's permissions hold only in the brand where it is held (brands.permissions);
+# repeated failed logins lock a username from an address out (django-axes, the address resolved like
+# the shopper forms' limits); staff may add a two-factor code (django-otp); the console speaks each
+# staff member's own language.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "brands.staff_language.StaffLanguageMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("brands.staff_language.StaffLanguageMiddleware") + 1,
+    "brands.two_factor.TwoFactorEnrolmentMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "brands.permissions.BrandRoleBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "common.ratelimits.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A lock lifts by itself; to lift one sooner: `manage.py axes_reset_username <username>`.
+AXES_ENABLE_ADMIN = False
+AXES_LOCKOUT_TEMPLATE = "brands/staff/locked_out.html"
+OTP_TOTP_ISSUER = "postpurchase"
+STAFF_INVITATION_DAYS = 7
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ro", _("Romanian")), ("pl", _("Polish")), ("ru", _("Russian"))]

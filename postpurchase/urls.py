@@ -27,6 +27,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/connections/", include("console.urls")),
+    path("admin/", include("brands.staff_urls")),
     path("admin/", admin.site.urls),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("api/v1/", include(api_v1)),

@@ -136,20 +136,3 @@ def test_the_command_rotates_with_the_same_grace(brand):
         call_command("set_webhook_secret", brand.slug, "aftership", OLD, stdout=None)
         call_command("set_webhook_secret", brand.slug, "aftership", NEW, stdout=None)
         assert selectors.webhook_secrets_accepted(brand=brand, provider="aftership") == [NEW, OLD]
-
-
-def test_the_data_migration_gives_an_existing_owner_group_the_new_permission(brand, staff_of):
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
-
-    owner = staff_of(brand, "owner")
-    group = Group.objects.get(name="postpurchase: Owner")
-    manage = Permission.objects.get(content_type__app_label="brands", codename="manage_connections")
-    group.permissions.remove(manage)  # as it was before this release
-    assert not type(owner).objects.get(pk=owner.pk).has_perm("brands.manage_connections")
-
-    migration = import_module("brands.migrations.0005_owner_role_manages_connections")
-    migration.grant_owner(apps, None)
-    assert type(owner).objects.get(pk=owner.pk).has_perm("brands.manage_connections")
