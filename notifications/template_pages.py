@@ -4,11 +4,11 @@ Admin views (wrapped by `admin.site.admin_view` in MessageTemplateAdmin.get_urls
 staff member's role in that brand, call one selector or service, shape the page.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
-from brands.models import Brand, Membership
+from brands.models import Brand
+from brands.permissions import brand_ids_granting
 from brands.selectors import brand_ids_for_user, brands_for_user
-from brands.services import ROLE_PERMISSIONS
 from common.locales import LOCALE_CHOICES
 from notifications import messages as rendering
 from notifications import selectors, services
@@ -38,15 +38,8 @@ LANGUAGE_NAMES = dict(LOCALE_CHOICES)
 
 def role_allows(*, user: AbstractBaseUser | AnonymousUser, brand_id: int, codename: str) -> bool:
     """The staff member's role *in this brand* grants the permission (a role elsewhere does not)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    user_id = user.pk
-    if user_id is None or not cast("PermissionsMixin", user).has_perm(f"notifications.{codename}"):
-        return False
-    role = (
-        Membership.objects.filter(user_id=user_id, brand_id=brand_id).values_list("role", flat=True).first()
-    )
-    return role is not None and codename in ROLE_PERMISSIONS.get(role, {}).get("notifications", ())
+    granting = brand_ids_granting(user, f"notifications.{codename}")
+    return granting is None or brand_id in granting
 
 
 def _brand_for(request: HttpRequest, brand_id: int, codename: str) -> Brand:

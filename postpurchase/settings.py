@@ -154,6 +154,8 @@ AXES_CLIENT_IP_CALLABLE = "common.ratelimits.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # A lock lifts by itself; to lift one sooner: `manage.py axes_reset_username <username>`.
 AXES_ENABLE_ADMIN = False
+# Lockouts and logins are logged as warnings; the per-start banner and per-login lines would drown `make run`.
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "brands/staff/locked_out.html"
 OTP_TOTP_ISSUER = "postpurchase"
 STAFF_INVITATION_DAYS = 7

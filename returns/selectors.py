@@ -3,11 +3,12 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from brands.models import Brand, Membership, Role
+from brands.models import Brand
+from brands.permissions import brand_ids_granting
 from orders.models import Order, OrderLine, Product
 from returns import policy
 from returns.models import Return, ReturnLine, ReturnPolicy, ReturnReason, ReturnRule
@@ -188,17 +189,7 @@ def order_return_state(*, order_id: int) -> str:
     return "open" if statuses else ""
 
 
-# The roles that move returns; support agents only read them.
-MOVING_ROLES: Final = (Role.OWNER, Role.RETURNS_MANAGER)
-
-
 def brand_ids_where_staff_move_returns(*, user: Any) -> set[int] | None:
     """The brands in which this user may approve, reject, receive, inspect and resolve returns; None:
     every brand (superuser). Holding the permission through one brand's role gives none in another."""
-    if not getattr(user, "is_active", False) or not user.has_perm("returns.change_return"):
-        return set()
-    if user.is_superuser:
-        return None
-    return set(
-        Membership.objects.filter(user_id=user.pk, role__in=MOVING_ROLES).values_list("brand_id", flat=True)
-    )
+    return brand_ids_granting(user, "returns.change_return")

@@ -195,5 +195,5 @@ def test_a_merchant_may_reword_the_support_reply_with_its_own_values(admin_clien
     assert admin_client.post("/admin/notifications/messagetemplate/add/", good).status_code == 302
     bad = {**form, "locale": "ro", "subject": "x", "body": "{{ no_such_value }}"}
     response = admin_client.post("/admin/notifications/messagetemplate/add/", bad)
-    assert "The template cannot be rendered" in response.content.decode()
+    assert "uses variables this message does not have: no_such_value" in response.content.decode()
     assert list(MessageTemplate.objects.values_list("locale", flat=True)) == ["en"]
