@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
@@ -19,10 +21,30 @@ class OrderLineInline(BrandScopedTabularInline):
         return False
 
 
+class AskedFilter(admin.SimpleListFilter):
+    """Orders a shopper opened a support case about, or not: the dashboard's "never asked" figure."""
+
+    title = "shopper asked"
+    parameter_name = "asked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Opened a case"), ("no", "Never asked")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        # Cases belong to customer care, which builds on orders: looked up by name, not imported.
+        case_model = apps.get_model("support", "Case")
+        asked = Exists(case_model.objects.filter(order_id=OuterRef("id")))
+        if self.value() == "yes":
+            return queryset.filter(asked)
+        if self.value() == "no":
+            return queryset.filter(~asked)
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(BrandScopedAdmin):
     list_display = ("number", "brand", "customer", "placed_at", "total", "currency", "shipping_country")
-    list_filter = ("brand", "currency", "shipping_country", "source")
+    list_filter = ("brand", AskedFilter, "currency", "shipping_country", "source")
     search_fields = ("number", "external_id", "customer__email", "customer__last_name")
     date_hierarchy = "placed_at"
     list_select_related = ("brand", "customer")

@@ -27,6 +27,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/console/", include("console.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("webhooks/twilio/", include("notifications.urls")),
