@@ -141,7 +141,7 @@ def populate(*, brand: Any, n: int, now: datetime, tag: str, seed: float = 0.42)
                         THEN o.placed_at + interval '1 day' + r.t * interval '1 day' END AS delivered_at
                FROM orders_order o
                CROSS JOIN LATERAL (SELECT random() AS c, random() AS p,
-                   1 + floor(power(random(), 1.6) * 7) + random() * 0.9 AS t OFFSET 0) r
+                   1 + power(random(), 3) * 4.5 + random() * 0.5 AS t OFFSET 0) r
                WHERE o.brand_id = %(brand)s AND o.source = 'bench' AND o.external_id LIKE %(tag)s || '-%%'
            ) s""",
         """INSERT INTO tracking_trackingevent (shipment_id, status, detail, message, location, raw_status,
@@ -204,7 +204,7 @@ def populate(*, brand: Any, n: int, now: datetime, tag: str, seed: float = 0.42)
                comment, locale, answered_at, coupon_code)
            SELECT s.brand_id, s.order_id, o.customer_id, md5(s.id || 'nps'), s.delivered_at::date,
                s.delivered_at + interval '7 days',
-               CASE WHEN s.id %% 10 < 6 THEN (ARRAY[10, 9, 9, 8, 10, 7, 6, 9, 3, 10])[1 + (s.id / 10) %% 10] END,
+               CASE WHEN s.id %% 10 < 6 THEN (ARRAY[10, 9, 9, 8, 10, 7, 6, 9, 3, 10])[1 + (s.id / 100) %% 10] END,
                CASE WHEN s.id %% 10 = 0 THEN 'Would recommend, the tracking page is great.' ELSE '' END, 'en',
                CASE WHEN s.id %% 10 < 6 THEN s.delivered_at + interval '8 days' END, ''
            FROM tracking_shipment s JOIN orders_order o ON o.id = s.order_id

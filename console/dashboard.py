@@ -180,16 +180,18 @@ def _kpi(
         tone = "good" if (change > 0) == up_is_good else "bad"
     return {
         "title": title,
-        "value": "—"
-        if current is None
-        else f"{current:g}{unit}"
-        if isinstance(current, float)
-        else f"{current}{unit}",
-        "previous": "—" if previous is None else f"{previous}{unit}",
+        "value": _show(current, unit),
+        "previous": _show(previous, unit),
         "change_label": "" if change is None else f"{change:+g}{' pts' if rate else ' %'}",
         "tone": tone,
         "href": href,
     }
+
+
+def _show(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
 
 
 def _chart(labels: list[str], datasets: list[dict[str, Any]]) -> str:
