@@ -175,14 +175,19 @@ class CaseFigures:
 
 
 def _median_first_response(cases: QuerySet[Case], since: datetime, until: datetime) -> timedelta | None:
-    """The fallback of databases without PERCENTILE_CONT: the middle row by response time (two queries)."""
+    """The fallback of databases without PERCENTILE_CONT: the middle rows by response time (two queries)."""
     answered = cases.filter(created_at__gte=since, created_at__lt=until, first_response_at__isnull=False)
     count = answered.count()
     if not count:
         return None
     waited = ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
-    value = answered.annotate(waited=waited).order_by("waited").values_list("waited", flat=True)[count // 2]
-    return value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+    ordered = answered.annotate(waited=waited).order_by("waited", "id").values_list("waited", flat=True)
+    # The one middle value, or the mean of the two: what PERCENTILE_CONT(0.5) gives on Postgres.
+    middle = [
+        value if isinstance(value, timedelta) else timedelta(microseconds=int(value))
+        for value in ordered[(count - 1) // 2 : count // 2 + 1]
+    ]
+    return sum(middle, timedelta()) / len(middle)
 
 
 def case_figures(*, brand_ids: Sequence[int], period: Period) -> CaseFigures:

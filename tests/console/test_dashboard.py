@@ -501,3 +501,17 @@ def test_the_new_list_filters_take_no_nonsense(owner_client: Any, path: str, que
 
     assert response.status_code == 200
     assert response.context_data["cl"].result_count in (0, 4 + 1)  # nothing, or every order unfiltered
+
+
+def test_the_median_fallback_of_other_databases_agrees_with_postgres(world: World) -> None:
+    from common.periods import Period
+    from support.selectors import _median_first_response, case_figures
+
+    period = Period(first_day=at(11, 1).date(), last_day=at(11, 30).date(), time_zone="Europe/Bucharest")
+    cases = Case.objects.filter(brand=world.brand)
+    Case.objects.create(brand=world.brand, kind="question", status="new", subject="Unanswered")
+
+    fallback = _median_first_response(cases, period.start, period.end)
+
+    assert fallback == case_figures(brand_ids=[world.brand.id], period=period).first_response
+    assert fallback == timedelta(hours=3)  # the mean of the middle two, 2 h and 4 h, as Postgres has it
