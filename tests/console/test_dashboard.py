@@ -515,3 +515,12 @@ def test_the_median_fallback_of_other_databases_agrees_with_postgres(world: Worl
 
     assert fallback == case_figures(brand_ids=[world.brand.id], period=period).first_response
     assert fallback == timedelta(hours=3)  # the mean of the middle two, 2 h and 4 h, as Postgres has it
+
+
+@pytest.mark.parametrize(("language", "title"), [("ro", "Colete expediate"), ("pl", "Wysłane paczki")])
+def test_the_dashboard_speaks_the_staff_members_language(
+    owner_client: Any, language: str, title: str
+) -> None:
+    response = owner_client.get(f"/admin/?{PERIOD}", HTTP_ACCEPT_LANGUAGE=language)
+
+    assert title in response.content.decode()
