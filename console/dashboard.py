@@ -7,159 +7,22 @@ brands the staff member belongs to.
 
 import csv
 import json
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Final
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from brands.models import Brand
-from brands.selectors import brands_for_user
-from common.periods import Compared, Period, period_ending
+from common.periods import Compared
 from console import selectors
+from console.links import Links
+from console.selection import ALL_BRANDS, PRESETS, selection_from
 from returns.presentation import money as format_money
 from returns.statuses import Resolution
-from support.selectors import OPEN_STATUSES
-from tracking.models import Direction
 from tracking.selectors import DeliveryOutcome
-
-PRESETS: Final = (7, 30, 90)
-DEFAULT_DAYS: Final = 30
-MAX_DAYS: Final = 366
-ALL_BRANDS: Final = "all"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which brands and which local days the dashboard shows, and what of the request was refused."""
-
-    brands: list[Brand]  # every brand the staff member may pick
-    brand: Brand | None  # None: all brands (superusers only)
-    brand_ids: list[int]
-    period: Period
-    preset: str  # "7", "30", "90" or "custom"
-    errors: list[str]
-
-
-def _parse_day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip()) if value and len(value) <= 10 else None
-    except ValueError:
-        return None
-
-
-def selection_from(*, request: HttpRequest, strict: bool = False) -> Selection:
-    """The brands and period asked for in the query string, limited to what this staff member may see.
-
-    A brand of someone else is never shown: refused (404) when `strict`, else replaced by the
-    staff member's own first brand.
-    """
-    params: QueryDict = request.GET
-    user = request.user
-    brands = list(brands_for_user(user=user).order_by("name", "id"))
-    errors: list[str] = []
-    asked = params.get("brand", "").strip()
-    superuser = bool(getattr(user, "is_superuser", False))
-    by_id = {str(brand.id): brand for brand in brands}
-    brand: Brand | None
-    if asked in by_id:
-        brand = by_id[asked]
-    elif superuser and asked in ("", ALL_BRANDS):
-        brand = None
-    else:
-        if asked and strict:
-            raise Http404("No such brand.")
-        if asked:
-            errors.append(_("That brand is not one of yours; showing your own."))
-        brand = brands[0] if brands else None
-    brand_ids = [brand.id] if brand else ([b.id for b in brands] if superuser else [])
-    time_zone = brand.timezone if brand else settings.TIME_ZONE
-    today = timezone.now().astimezone(ZoneInfo(time_zone)).date()
-
-    preset = params.get("range", str(DEFAULT_DAYS)).strip()
-    period = period_ending(today=today, days=DEFAULT_DAYS, time_zone=time_zone)
-    if preset == "custom":
-        first, last = _parse_day(params.get("from", "")), _parse_day(params.get("to", ""))
-        if first is None or last is None:
-            errors.append(_("Give both dates as YYYY-MM-DD."))
-        elif first > last:
-            errors.append(_("The start date is after the end date."))
-        elif (last - first).days + 1 > MAX_DAYS:
-            errors.append(_("Choose at most %(days)d days.") % {"days": MAX_DAYS})
-        else:
-            period = Period(first_day=first, last_day=last, time_zone=time_zone)
-        if errors and strict:
-            raise Http404(" ".join(errors))
-    elif preset in {str(days) for days in PRESETS}:
-        period = period_ending(today=today, days=int(preset), time_zone=time_zone)
-    else:
-        preset = str(DEFAULT_DAYS)
-    return Selection(
-        brands=brands, brand=brand, brand_ids=brand_ids, period=period, preset=preset, errors=errors
-    )
-
-
-class Links:
-    """Admin changelist URLs filtered like the figure they sit behind: brand, dates, status."""
-
-    def __init__(self, selection: Selection) -> None:
-        self.brand = {"brand__id__exact": selection.brand.id} if selection.brand else {}
-        self.period = selection.period
-
-    def _url(self, name: str, field: str, **params: Any) -> str:
-        bounds = {f"{field}__gte": self.period.start.isoformat(), f"{field}__lt": self.period.end.isoformat()}
-        query = {**self.brand, **bounds, **{key: value for key, value in params.items() if value != ""}}
-        return f"{reverse(f'admin:{name}_changelist')}?{urlencode(query)}"
-
-    def shipments(self, *, carrier: str = "", outcome: str = "", delivered: bool = False) -> str:
-        extra: dict[str, Any] = {"direction__exact": Direction.OUTBOUND, "carrier_code__exact": carrier}
-        if outcome:
-            extra["outcome"] = outcome
-        if delivered:
-            extra["delivered_at__isnull"] = "False"
-        return self._url("tracking_shipment", "shipped_at", **extra)
-
-    def orders(self, *, asked: str = "") -> str:
-        return self._url("orders_order", "placed_at", asked=asked)
-
-    def returns(self, *, reason_id: int | str = "", resolution: str = "", product_id: int | str = "") -> str:
-        return self._url(
-            "returns_return",
-            "requested_at",
-            reason__id__exact=reason_id,
-            resolution__exact=resolution,
-            product=product_id,
-        )
-
-    def ratings(self) -> str:
-        return self._url("feedback_deliveryrating", "created_at")
-
-    def nps(self) -> str:
-        return self._url("feedback_npsrequest", "answered_at", score__isnull="False")
-
-    def messages(self, *, trigger: str = "", channel: str = "", state: str = "") -> str:
-        extra: dict[str, Any] = {"trigger__exact": trigger, "channel__exact": channel}
-        if state == "sent":
-            extra["sent_at__isnull"] = "False"
-        elif state == "delivered":
-            extra["state__exact"] = "delivered"
-        elif state == "failed":
-            extra["state__in"] = "failed,undelivered"
-        return self._url("notifications_notification", "created_at", **extra)
-
-    def cases(self, *, open_only: bool = False) -> str:
-        if open_only:
-            query = {**self.brand, "status__in": ",".join(OPEN_STATUSES)}
-            return f"{reverse('admin:support_case_changelist')}?{urlencode(query)}"
-        return self._url("support_case", "created_at")
 
 
 def _kpi(
