@@ -205,7 +205,7 @@ def dashboard_context(*, request: HttpRequest) -> dict[str, Any]:
     if figures.page_views is not None and figures.asks is not None:
         views, asks = figures.page_views, figures.asks
         kpis += [
-            _kpi(_("Tracking page views"), views.views, views.views_prev, links.orders()),
+            _kpi(_("Tracking page views"), views.views, views.views_prev, links.orders_viewed()),
             _kpi(
                 _("Orders that never asked"),
                 asks.never_asked_share,

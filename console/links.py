@@ -30,6 +30,11 @@ class Links:
             extra["delivered_at__isnull"] = "False"
         return self._url("tracking_shipment", "shipped_at", **extra)
 
+    def orders_viewed(self) -> str:
+        """Orders whose tracking page was opened on a day of the period (page views count by day)."""
+        days = f"{self.period.first_day.isoformat()}..{self.period.last_day.isoformat()}"
+        return f"{reverse('admin:orders_order_changelist')}?{urlencode({**self.brand, 'viewed': days})}"
+
     def orders(self, *, asked: str = "") -> str:
         return self._url("orders_order", "placed_at", asked=asked)
 

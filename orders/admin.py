@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -41,10 +42,45 @@ class AskedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TrackingPageViewedFilter(admin.SimpleListFilter):
+    """Orders whose tracking page was opened on days FIRST..LAST: what the dashboard's page views link to.
+
+    Offered only when a link asks for it, as its value is a range of days rather than a fixed choice.
+    """
+
+    title = "tracking page viewed"
+    parameter_name = "viewed"
+
+    def _days(self) -> tuple[date, date] | None:
+        first, _, last = (self.value() or "").partition("..")
+        try:
+            return date.fromisoformat(first), date.fromisoformat(last)
+        except ValueError:
+            return None
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        days = self._days()
+        if days is None:
+            return [(str(self.value()), "No such days")] if self.value() else []
+        return [(str(self.value()), f"{days[0]:%d %b %Y} – {days[1]:%d %b %Y}")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if not self.value():
+            return queryset
+        days = self._days()
+        if days is None:
+            return queryset.none()
+        # Page views belong to tracking, which builds on orders: looked up by name, not imported.
+        views = apps.get_model("tracking", "TrackingPageView").objects
+        return queryset.filter(
+            Exists(views.filter(order_id=OuterRef("id"), day__gte=days[0], day__lte=days[1]))
+        )
+
+
 @admin.register(Order)
 class OrderAdmin(BrandScopedAdmin):
     list_display = ("number", "brand", "customer", "placed_at", "total", "currency", "shipping_country")
-    list_filter = ("brand", AskedFilter, "currency", "shipping_country", "source")
+    list_filter = ("brand", AskedFilter, TrackingPageViewedFilter, "currency", "shipping_country", "source")
     search_fields = ("number", "external_id", "customer__email", "customer__last_name")
     date_hierarchy = "placed_at"
     list_select_related = ("brand", "customer")

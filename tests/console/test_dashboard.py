@@ -292,6 +292,7 @@ def test_every_figure_links_to_the_rows_behind_it(owner_client: Any, world: Worl
 
     expected = {
         "Parcels shipped": 4,
+        "Tracking page views": 2,  # the orders whose page was opened in the period (5 views)
         "Delivered on time": 1,
         "Late": 2,
         "Stuck": 1,
@@ -494,6 +495,7 @@ def test_the_csv_export_keeps_names_from_becoming_formulas(owner_client: Any, wo
         ("/admin/tracking/shipment/", "outcome=sideways"),
         ("/admin/returns/return/", "product=abc"),
         ("/admin/orders/order/", "asked=maybe"),
+        ("/admin/orders/order/", "viewed=2026-11-01..soon"),
     ],
 )
 def test_the_new_list_filters_take_no_nonsense(owner_client: Any, path: str, query: str) -> None:
