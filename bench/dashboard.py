@@ -6,10 +6,11 @@ carrier events, and in realistic proportions tracking-page views (40 % of orders
 parcel), returns (8 % of delivered parcels), delivery ratings (15 %), NPS answers (10 %) and support
 cases (4 %), spread over the last 180 days. Rows are written by INSERT … SELECT over generate_series,
 inside Postgres, so a million parcels take minutes, not hours. Then the dashboard is opened as the
-brand's owner for the last 90 days, five times; the median time and the query count are printed.
+brand's owner for the last 90 days (BENCH_DAYS), five times; the median time and the query count are printed.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postpurchase_bench_dashboard .venv/bin/python -m bench.dashboard
-    BENCH_SIZES=1000,100000 … to choose the sizes.
+    BENCH_SIZES=1000,100000 … to choose the sizes; BENCH_REUSE=1 times the brands an earlier run
+    left in the database instead of starting from an empty one.
 """
 
 import os
@@ -263,7 +264,9 @@ def main() -> None:
         sys.exit("This benchmark needs Postgres (DATABASE_URL=postgres://…).")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "postpurchase.settings")
-    _recreate_database(url)
+    reuse = os.environ.get("BENCH_REUSE") == "1"
+    if not reuse:
+        _recreate_database(url)
     import django
 
     django.setup()
@@ -280,25 +283,29 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000,1000000").split(",")]
+    days = int(os.environ.get("BENCH_DAYS", "90"))  # the dashboard's period; the data spans 180 days
     now = timezone.now()
+    print(f"last {days} days against the {days} before")
     print(f"{'shipments':>10} {'load s':>8} {'median ms':>10} {'min ms':>8} {'queries':>8}")
     for size in sizes:
         slug = f"bench-dash-{size}"
-        brand = Brand.objects.create(slug=slug, name=f"Bench {size}", timezone="Europe/Berlin")
         started = time.perf_counter()
-        populate(brand=brand, n=size, now=now, tag=f"b{size}")
+        brand = Brand.objects.filter(slug=slug).first() if reuse else None
+        if brand is None:
+            brand = Brand.objects.create(slug=slug, name=f"Bench {size}", timezone="Europe/Berlin")
+            populate(brand=brand, n=size, now=now, tag=f"b{size}")
         loaded = time.perf_counter() - started
         owner = UserFactory(username=f"{slug}-owner-{int(started)}")
         membership_grant(user_id=owner.id, brand=brand, role=Role.OWNER)
         client = Client()
         client.force_login(owner)
-        client.get("/admin/?range=90")  # warm: templates, permissions, plans
+        client.get(f"/admin/?range={days}")  # warm: templates, permissions, plans
         timings = []
         queries = 0
         for _ in range(5):
             with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
-                response = client.get("/admin/?range=90")
+                response = client.get(f"/admin/?range={days}")
                 timings.append(1000 * (time.perf_counter() - began))
             assert response.status_code == 200, response.status_code
             queries = len(captured.captured_queries)
