@@ -124,7 +124,10 @@ class Notification(models.Model):
                 fields=["subject_key", "trigger", "channel"], name="notification_once_per_subject"
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["state", "created_at"], name="notification_state_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "created_at"], name="notification_state_idx"),
+            models.Index(fields=["brand", "created_at"], name="notification_brand_created_idx"),
+        ]
         ordering: ClassVar = ["-created_at", "-id"]
 
     def __str__(self) -> str:

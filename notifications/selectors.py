@@ -1,13 +1,19 @@
-"""Reads for notifications: a brand's templates next to the product's defaults, and draft checks."""
+"""Reads for notifications: a brand's templates next to the product's defaults, draft checks, and the
+console's message figures."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final
+
+from django.db.models import Count, Q
 
 from brands.models import Brand
 from common.locales import LOCALE_CHOICES, SHOPPER_LOCALES
+from common.periods import Period
 from notifications import messages
 from notifications.editor import Draft, DraftCheck, brand_facts, draft_check
-from notifications.models import Channel, MessageTemplate, NotificationSettings
+from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings, State
 from notifications.triggers import TRIGGERS
 from notifications.variables import BrandFacts
 
@@ -119,3 +125,53 @@ def template_overview(*, brand: Brand) -> list[TemplateRow]:
 def template_draft_check(*, brand: Brand, draft: Draft) -> DraftCheck:
     settings_row = template_settings(brand=brand)
     return draft_check(draft=draft, facts=settings_row.facts, max_segments=settings_row.max_segments)
+
+
+# Handed to the provider, whatever it answered later: a Twilio "failed" callback still went out.
+SENT_Q: Final = Q(sent_at__isnull=False)
+DELIVERED_STATES: Final = (State.DELIVERED,)
+FAILED_STATES: Final = (State.FAILED, State.UNDELIVERED)
+
+
+@dataclass(frozen=True)
+class MessageFigures:
+    """Messages created in a period for one trigger and channel; `_prev` for the period before.
+
+    Nothing in the product records a click on a message's link, so there is no click figure.
+    """
+
+    trigger: str
+    channel: str
+    created: int
+    sent: int
+    sent_prev: int
+    delivered: int
+    delivered_prev: int
+    failed: int
+    failed_prev: int
+
+
+def message_figures(*, brand_ids: Sequence[int], period: Period) -> list[MessageFigures]:
+    """Messages of the period and the one before by trigger and channel; one query."""
+    previous = period.previous
+    current_q, previous_q = Q(created_at__gte=period.start), Q(created_at__lt=previous.end)
+    counts: dict[str, Any] = {"created": Count("id", filter=current_q)}
+    for name, condition in (
+        ("sent", SENT_Q),
+        ("delivered", Q(state__in=DELIVERED_STATES)),
+        ("failed", Q(state__in=FAILED_STATES)),
+    ):
+        counts[name] = Count("id", filter=current_q & condition)
+        counts[f"{name}_prev"] = Count("id", filter=previous_q & condition)
+    rows = (
+        Notification.objects.filter(
+            brand_id__in=brand_ids,
+            created_at__gte=previous.start,
+            created_at__lt=period.end,
+            is_test=False,  # a staff member's test of a template is not a message to a shopper
+        )
+        .values("trigger", "channel")
+        .annotate(**counts)
+        .order_by("-sent", "trigger", "channel")
+    )
+    return [MessageFigures(**row) for row in rows]

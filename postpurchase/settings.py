@@ -295,6 +295,7 @@ UNFOLD = {
     "SITE_SUBHEADER": _("Merchant console"),
     "SITE_URL": None,
     "SITE_SYMBOL": "local_shipping",
+    "DASHBOARD_CALLBACK": "console.dashboard.dashboard_callback",
     "SHOW_VIEW_ON_SITE": True,
     "SHOW_HISTORY": True,
     "SIDEBAR": {

@@ -28,6 +28,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/connections/", include("console.urls")),
     path("admin/", include("brands.staff_urls")),
+    path("admin/console/", include("console.dashboard_urls")),
     path("admin/", admin.site.urls),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("api/v1/", include(api_v1)),

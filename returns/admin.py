@@ -63,6 +63,37 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset.filter(lines__order_line__product__category=self.value()).distinct()
 
 
+class ProductFilter(admin.SimpleListFilter):
+    """Returns holding a product: what the dashboard's "most returned products" links to."""
+
+    title = "product"
+    parameter_name = "product"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        lines = scope_to_user(ReturnLine.objects.all(), request)
+        products = (
+            lines.values_list("order_line__product_id", "order_line__product__title")
+            .distinct()
+            .order_by("order_line__product__title")[:50]
+        )
+        choices = [(str(pk), title) for pk, title in products]
+        chosen = self.value()
+        if chosen and chosen.isdigit() and chosen not in {pk for pk, _ in choices}:
+            title = lines.filter(order_line__product_id=chosen).values_list(
+                "order_line__product__title", flat=True
+            )
+            choices += [(chosen, name) for name in title[:1]]
+        return choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(lines__order_line__product_id=int(value)).distinct()
+
+
 class BrandFaultFilter(admin.SimpleListFilter):
     title = "brand's fault"
     parameter_name = "brand_fault"
@@ -227,7 +258,15 @@ class ReturnAdmin(BrandScopedAdmin):
         "currency",
         "requested_at",
     )
-    list_filter = ("status", "reason", CategoryFilter, BrandFaultFilter, "resolution", "brand")
+    list_filter = (
+        "status",
+        "reason",
+        CategoryFilter,
+        ProductFilter,
+        BrandFaultFilter,
+        "resolution",
+        "brand",
+    )
     search_fields = ("rma", "order__number", "order__customer__email")
     date_hierarchy = "requested_at"
     list_select_related = ("order", "brand", "reason")

@@ -80,7 +80,10 @@ class Case(models.Model):
                 name="case_unique_brand_source",
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["brand", "status", "-priority"], name="case_queue")]
+        indexes: ClassVar = [
+            models.Index(fields=["brand", "status", "-priority"], name="case_queue"),
+            models.Index(fields=["brand", "created_at"], name="case_brand_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"

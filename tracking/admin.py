@@ -22,6 +22,7 @@ from tracking.models import (
     WebhookResult,
 )
 from tracking.numbers import tracking_number_key
+from tracking.selectors import DeliveryOutcome, delivery_outcome_q, with_delivery_promise
 
 
 class TrackingNumberSearchMixin:
@@ -66,6 +67,25 @@ class AttentionFilter(admin.SimpleListFilter):
         if self.value() == "problem":
             return queryset.filter(status__in=["exception", "failed_attempt", "returned_to_sender"])
         return queryset
+
+
+class DeliveryOutcomeFilter(admin.SimpleListFilter):
+    """On time, late or stuck, as the dashboard counts them (days in the admin's time zone)."""
+
+    title = "delivery"
+    parameter_name = "outcome"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in DeliveryOutcome.CHOICES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> QuerySet[Shipment]:
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {choice for choice, _ in DeliveryOutcome.CHOICES}:
+            return queryset.none()
+        annotated = with_delivery_promise(queryset, zone=timezone.get_current_timezone())
+        return annotated.filter(delivery_outcome_q(value))
 
 
 class UnmatchedFilter(admin.SimpleListFilter):
@@ -121,7 +141,7 @@ class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAd
         "late_since",
         "stuck_since",
     )
-    list_filter = (AttentionFilter, "status", "direction", "carrier_code", "brand")
+    list_filter = (AttentionFilter, DeliveryOutcomeFilter, "status", "direction", "carrier_code", "brand")
     search_fields = ("tracking_number", "order__number", "order__customer__email")
     list_select_related = ("order", "brand")
     date_hierarchy = "created_at"

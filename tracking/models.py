@@ -72,6 +72,8 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
             models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
+            # The console's figures read a brand's parcels by the day they shipped.
+            models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
         ]
         ordering: ClassVar = ["created_at", "id"]
 
@@ -220,6 +222,7 @@ class TrackingPageView(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["order", "day"], name="page_view_unique_day")
         ]
+        indexes: ClassVar = [models.Index(fields=["day", "order"], name="page_view_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.order} {self.day}: {self.views}"
