@@ -15,6 +15,7 @@ from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from brands.models import Brand
+from brands.permissions import BrandRolePermissionsMixin
 from brands.selectors import brand_ids_for_user
 from common.locales import TIMEZONES
 
@@ -55,8 +56,9 @@ def has_nul(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in params.lists())
 
 
-class BrandScopedMixin:
-    """Mix into ModelAdmin and inlines: queryset, foreign-key and many-to-many choices scoped."""
+class BrandScopedMixin(BrandRolePermissionsMixin):
+    """Mix into ModelAdmin and inlines: queryset, foreign-key and many-to-many choices scoped;
+    a row's change, delete and actions follow the role held in that row's brand."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return scope_to_user(super().get_queryset(request), request)  # type: ignore[misc]

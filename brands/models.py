@@ -1,5 +1,7 @@
+import uuid
 from collections.abc import Iterable
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,6 +50,14 @@ FONT_STACKS: dict[str, str] = {
 }
 
 
+def logo_upload_to(instance: Any, filename: str) -> str:
+    """A fresh name per upload: a logo's URL never changes content, so it may be cached for a year."""
+    return f"brands/logos/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+LOGO_EXTENSIONS = ["png", "jpg", "jpeg", "webp", "svg"]
+
+
 def _default_locales() -> list[str]:
     return ["en"]
 
@@ -58,9 +68,7 @@ class Brand(models.Model):
     slug = models.SlugField(max_length=50, unique=True, validators=[validate_brand_slug])
     name = models.CharField(max_length=120)
     logo = models.FileField(
-        upload_to="brands/logos/",
-        blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "svg"])],
+        upload_to=logo_upload_to, blank=True, validators=[FileExtensionValidator(LOGO_EXTENSIONS)]
     )
     primary_colour = models.CharField(max_length=7, default="#1f3a5f", validators=[hex_colour])
     accent_colour = models.CharField(max_length=7, default="#e07a1f", validators=[hex_colour])
@@ -97,6 +105,9 @@ class Brand(models.Model):
 
     class Meta:
         ordering: ClassVar = ["name"]
+        permissions: ClassVar = [
+            ("manage_connections", "Can see and change a brand's webhook secrets and API keys"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -135,6 +146,25 @@ def refuse_languages_not_enabled(*, brand: Brand, codes: Iterable[str]) -> None:
         )
 
 
+class BrandLookDraft(models.Model):
+    """The brand's look as being edited: shopper pages keep the published look until it is published."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="look_draft")
+    logo = models.FileField(
+        upload_to=logo_upload_to, blank=True, validators=[FileExtensionValidator(LOGO_EXTENSIONS)]
+    )
+    primary_colour = models.CharField(max_length=7, validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, validators=[hex_colour])
+    font = models.CharField(max_length=20, choices=FontFamily.choices)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.brand} · draft look"
+
+
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     RETURNS_MANAGER = "returns_manager", _("Returns manager")
@@ -171,6 +201,10 @@ class IntegrationSecret(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="integration_secrets")
     provider = models.CharField(max_length=20, choices=Provider.choices)
     secret = models.CharField(max_length=255)
+    # After a rotation the old secret is still accepted for a while, so calls the provider signs
+    # before the merchant has pasted the new one are not lost.
+    previous_secret = models.CharField(max_length=255, blank=True)
+    previous_valid_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,3 +229,46 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} · {self.prefix}…"
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone to join a brand's staff; the link carries a token, we keep its hash."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.brand} · {self.get_role_display()}"
+
+
+class StaffProfile(models.Model):
+    """A staff member's own console settings."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TeamPolicy(models.Model):
+    """What a brand's owners ask of everyone on its staff."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="team_policy")
+    two_factor_required = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return str(self.brand)

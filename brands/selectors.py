@@ -1,11 +1,13 @@
 """Reads for brands: tenant lookup, staff scope, API-key authentication, webhook secrets."""
 
 import hmac
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from brands.models import ApiKey, Brand, IntegrationSecret, Membership
+from brands.models import ApiKey, Brand, IntegrationSecret
 from common.tokens import sha256_hex
 
 
@@ -29,7 +31,10 @@ def brand_ids_for_user(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | 
         return set()
     cached = getattr(user, "_brand_ids_cache", None)
     if cached is None:
-        cached = set(Membership.objects.filter(user_id=user.pk).values_list("brand_id", flat=True))
+        # One read serves both the scope and the per-brand roles (brands.permissions).
+        from brands.permissions import roles_by_brand
+
+        cached = set(roles_by_brand(user))
         user._brand_ids_cache = cached  # type: ignore[union-attr]
     return cached
 
@@ -56,6 +61,38 @@ def webhook_secret(*, brand: Brand, provider: str) -> str | None:
         .values_list("secret", flat=True)
         .first()
     )
+
+
+def webhook_secrets_accepted(*, brand: Brand, provider: str, now: datetime | None = None) -> list[str]:
+    """The secrets a call may be signed with: the current one, and the replaced one during its grace."""
+    row = (
+        IntegrationSecret.objects.filter(brand=brand, provider=provider)
+        .values("secret", "previous_secret", "previous_valid_until")
+        .first()
+    )
+    if row is None:
+        return []
+    accepted = [row["secret"]] if row["secret"] else []
+    until = row["previous_valid_until"]
+    if row["previous_secret"] and until is not None and (now or timezone.now()) < until:
+        accepted.append(row["previous_secret"])
+    return accepted
+
+
+def may_manage_connections(*, user: AbstractBaseUser | AnonymousUser, brand_id: int) -> bool:
+    """Whether this staff member may see and change this brand's secrets and keys.
+
+    The permission alone is not enough: the role held in this very brand must carry it, so an owner
+    of one brand who is an agent in another cannot rotate the other's secrets.
+    """
+    if not getattr(user, "is_active", False) or not getattr(user, "is_staff", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    from brands.permissions import brand_ids_granting
+
+    granting = brand_ids_granting(user, "brands.manage_connections")
+    return granting is None or brand_id in granting
 
 
 def timezone_for_staff(*, user: AbstractBaseUser | AnonymousUser) -> str | None:

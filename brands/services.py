@@ -3,20 +3,33 @@
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from brands.models import ApiKey, Brand, IntegrationSecret, Membership, Provider, Role
+from brands.look import LookValues
+from brands.models import ApiKey, Brand, BrandLookDraft, IntegrationSecret, Membership, Provider, Role
 from common.tokens import sha256_hex
 
 API_KEY_PREFIX = "pp"
 
-# What each role may do in the admin; the brand scope is applied on top of these.
+# What each role may do in the admin, in the brands where the user holds it (brands.permissions).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OWNER: {
-        "brands": ("view_brand", "change_brand", "view_membership", "view_integrationsecret"),
+        "brands": (
+            "view_brand",
+            "change_brand",
+            "view_membership",
+            "add_membership",
+            "change_membership",
+            "delete_membership",
+            "view_integrationsecret",
+            "view_apikey",
+            "manage_connections",
+        ),
         "orders": (
             "view_customer",
             "change_customer",
@@ -37,6 +50,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+API_KEY_NAME_MAX = 100
+WEBHOOK_SECRET_MAX = 255
+GENERATED_SECRET_BYTES = 32
+# Long enough for a merchant to paste the new secret into the provider's dashboard the next day.
+SECRET_ROTATION_GRACE = timedelta(hours=24)
+
+
+class CredentialRefused(ValueError):
+    """A secret or key the console or a command cannot accept; the message is for the staff member."""
+
+
 @dataclass(frozen=True)
 class IssuedApiKey:
     api_key_id: int
@@ -45,14 +69,23 @@ class IssuedApiKey:
 
 def api_key_create(*, brand: Brand, name: str = "") -> IssuedApiKey:
     """Issue a key for one brand; the raw key is returned here and never stored."""
+    name = name.strip()
+    if len(name) > API_KEY_NAME_MAX:
+        raise CredentialRefused(
+            gettext("A key's name is at most %(limit)d characters.") % {"limit": API_KEY_NAME_MAX}
+        )
     prefix = secrets.token_hex(4)
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(brand=brand, name=name, prefix=prefix, key_hash=sha256_hex(raw_key))
     return IssuedApiKey(api_key_id=api_key.id, raw_key=raw_key)
 
 
-def api_key_revoke(*, api_key_id: int) -> None:
-    ApiKey.objects.filter(id=api_key_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_key_revoke(*, api_key_id: int, brand_id: int | None = None) -> bool:
+    """Revoke a live key (of this brand, when given); False if there was none to revoke."""
+    keys = ApiKey.objects.filter(id=api_key_id, revoked_at__isnull=True)
+    if brand_id is not None:
+        keys = keys.filter(brand_id=brand_id)
+    return keys.update(revoked_at=timezone.now()) > 0
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:
@@ -62,35 +95,70 @@ def api_key_touch(*, api_key: ApiKey) -> None:
         ApiKey.objects.filter(id=api_key.id).update(last_used_at=now)
 
 
-def webhook_secret_set(*, brand: Brand, provider: str, secret: str) -> IntegrationSecret:
-    """Store (or replace) the secret a provider signs this brand's webhooks with."""
+def _cleaned_secret(*, provider: str, secret: str) -> str:
     if provider not in Provider.values:
-        raise ValueError(f"unknown provider {provider!r}; expected one of {', '.join(Provider.values)}")
+        raise CredentialRefused(
+            gettext("Unknown provider %(provider)r; expected one of %(known)s.")
+            % {"provider": provider, "known": ", ".join(Provider.values)}
+        )
     # EasyPost normalizes its secrets with NFKD before signing; others are plain strings.
     cleaned = secret.strip()
     if provider == Provider.EASYPOST:
         cleaned = unicodedata.normalize("NFKD", cleaned)
     if not cleaned:
-        raise ValueError("the secret is empty")
-    integration, _ = IntegrationSecret.objects.update_or_create(
-        brand=brand, provider=provider, defaults={"secret": cleaned}
+        raise CredentialRefused(gettext("The secret is empty."))
+    if len(cleaned) > WEBHOOK_SECRET_MAX:
+        raise CredentialRefused(
+            gettext("The secret is longer than %(limit)d characters.") % {"limit": WEBHOOK_SECRET_MAX}
+        )
+    if any(ord(character) < 32 or ord(character) == 127 for character in cleaned):
+        raise CredentialRefused(gettext("The secret contains control characters; paste it again."))
+    return cleaned
+
+
+@transaction.atomic
+def webhook_secret_set(
+    *,
+    brand: Brand,
+    provider: str,
+    secret: str,
+    grace: timedelta = SECRET_ROTATION_GRACE,
+    now: datetime | None = None,
+) -> IntegrationSecret:
+    """Store (or rotate) the secret a provider signs this brand's webhooks with.
+
+    A replaced secret stays accepted for `grace`, so calls signed before the provider is updated
+    are not lost; setting the same secret again changes nothing.
+    """
+    cleaned = _cleaned_secret(provider=provider, secret=secret)
+    now = now or timezone.now()
+    current = IntegrationSecret.objects.select_for_update().filter(brand=brand, provider=provider).first()
+    if current is None:
+        return IntegrationSecret.objects.create(brand=brand, provider=provider, secret=cleaned)
+    if current.secret != cleaned:
+        if grace > timedelta(0):
+            current.previous_secret = current.secret
+            current.previous_valid_until = now + grace
+        else:
+            current.previous_secret = ""
+            current.previous_valid_until = None
+        current.secret = cleaned
+        current.save(update_fields=["secret", "previous_secret", "previous_valid_until", "updated_at"])
+    return current
+
+
+def webhook_secret_generate(*, brand: Brand, provider: str, now: datetime | None = None) -> str:
+    """A new random secret for providers where the merchant types ours in; returned once, never again."""
+    raw = secrets.token_urlsafe(GENERATED_SECRET_BYTES)
+    webhook_secret_set(brand=brand, provider=provider, secret=raw, now=now)
+    return raw
+
+
+def webhook_secret_end_grace(*, brand: Brand, provider: str) -> None:
+    """Stop accepting the previous secret now (the provider already signs with the new one)."""
+    IntegrationSecret.objects.filter(brand=brand, provider=provider).update(
+        previous_secret="", previous_valid_until=None
     )
-    return integration
-
-
-def role_group(*, role: str) -> Group:
-    """The auth group carrying a role's admin permissions, created on first use."""
-    with translation.override("en"):  # one group per role, whatever language the caller runs in
-        name = f"postpurchase: {Role(role).label}"
-    group, _ = Group.objects.get_or_create(name=name)
-    wanted = ROLE_PERMISSIONS.get(role, {})
-    permissions = [
-        permission
-        for app_label, codenames in wanted.items()
-        for permission in Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-    ]
-    group.permissions.add(*permissions)
-    return group
 
 
 def role_permissions_register(*, role: str, app_label: str, codenames: tuple[str, ...]) -> None:
@@ -109,8 +177,58 @@ def membership_grant(*, user_id: int, brand: Brand, role: str) -> Membership:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    # Groups follow the roles the user still holds in some brand: a changed role drops the old one.
-    held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-    user.groups.remove(*[role_group(role=other) for other in Role.values if other not in held])
-    user.groups.add(*[role_group(role=current) for current in held])
+    # No group carries the role: brands.permissions reads it from this row, per brand.
     return membership
+
+
+def brand_look_draft(*, brand: Brand) -> BrandLookDraft | None:
+    return BrandLookDraft.objects.filter(brand=brand).first()
+
+
+@transaction.atomic
+def brand_look_draft_save(
+    *, brand: Brand, look: LookValues, logo: UploadedFile | None = None, user_id: int | None = None
+) -> BrandLookDraft:
+    """Keep the look being edited; shopper pages go on showing the published one. Idempotent per brand."""
+    draft, _ = BrandLookDraft.objects.select_for_update().get_or_create(
+        brand=brand,
+        defaults={
+            "primary_colour": look.primary_colour,
+            "accent_colour": look.accent_colour,
+            "font": look.font,
+        },
+    )
+    draft.primary_colour = look.primary_colour.lower()
+    draft.accent_colour = look.accent_colour.lower()
+    draft.font = look.font
+    draft.updated_by_id = user_id
+    if logo is not None:
+        draft.logo.save(logo.name or "logo", logo, save=False)
+    else:
+        draft.logo.name = look.logo_name
+    draft.full_clean(exclude=["logo", "brand"])
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def brand_look_publish(*, brand_id: int) -> Brand:
+    """Make the draft the look shoppers see, and drop the draft; without a draft nothing changes."""
+    brand = Brand.objects.select_for_update().get(id=brand_id)
+    draft = BrandLookDraft.objects.filter(brand=brand).first()
+    if draft is None:
+        return brand
+    brand.primary_colour = draft.primary_colour
+    brand.accent_colour = draft.accent_colour
+    brand.font = draft.font
+    brand.logo.name = (
+        draft.logo.name
+    )  # the file stays: its name is unique, so caches of the old one never lie
+    brand.save(update_fields=["primary_colour", "accent_colour", "font", "logo"])
+    draft.delete()
+    return brand
+
+
+def brand_look_draft_discard(*, brand_id: int) -> None:
+    """Forget the look being edited; the published look is untouched."""
+    BrandLookDraft.objects.filter(brand_id=brand_id).delete()

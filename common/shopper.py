@@ -12,7 +12,9 @@ from functools import wraps
 from typing import Any, Final
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
 
 from brands.models import FONT_STACKS, Brand, FontFamily
@@ -60,6 +62,21 @@ def shopper_locale(*, request: HttpRequest, brand: Brand | None, preferred: Iter
         if code in allowed:
             return code
     return allowed[0]
+
+
+STAFF_VIEW_PARAM: Final = "staff_view"
+_staff_view_signer = signing.Signer(salt="common.shopper.staff-view")
+
+
+def staff_view_signature(token: str) -> str:
+    """What the console's "View as shopper" link carries for one page token; only our SECRET_KEY makes it."""
+    return _staff_view_signer.signature(token)
+
+
+def is_staff_view(request: HttpRequest, *, token: str) -> bool:
+    """Whether the request came from the console's "View as shopper" link for this very page."""
+    given = request.GET.get(STAFF_VIEW_PARAM, "")
+    return bool(given) and constant_time_compare(given, staff_view_signature(token))
 
 
 def is_counted_view(request: HttpRequest) -> bool:

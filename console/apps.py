@@ -6,3 +6,9 @@ class ConsoleConfig(AppConfig):
 
     name = "console"
     verbose_name = "Console"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        # Unfold's own admin/index.html comes first among app templates: name ours explicitly.
+        admin.site.index_template = "console/dashboard.html"

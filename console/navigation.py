@@ -46,12 +46,15 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("Returns"),
             "separator": True,
             "items": [
-                item(
-                    _("Returns"),
-                    "assignment_return",
-                    "admin:returns_return_changelist",
-                    "returns.view_return",
-                ),
+                {
+                    **item(
+                        _("Returns"),
+                        "assignment_return",
+                        "admin:returns_return_changelist",
+                        "returns.view_return",
+                    ),
+                    "badge": "support.attention.returns_badge",
+                },
                 item(
                     _("Return rules"),
                     "rule",
@@ -76,7 +79,10 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "title": _("Customer care"),
             "separator": True,
             "items": [
-                item(_("Cases"), "support_agent", "admin:support_case_changelist", "support.view_case"),
+                {
+                    **item(_("Cases"), "support_agent", "admin:support_case_changelist", "support.view_case"),
+                    "badge": "support.attention.cases_badge",
+                },
                 item(
                     _("Help centre"),
                     "menu_book",
@@ -89,6 +95,11 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                     "admin:support_cannedanswer_changelist",
                     "support.view_cannedanswer",
                 ),
+                {
+                    "title": _("My email digest"),
+                    "icon": "forward_to_inbox",
+                    "link": reverse_lazy("admin:support_staffdigestpreference_changelist"),
+                },
                 item(
                     _("Delivery ratings"),
                     "star",
@@ -110,7 +121,7 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
                 item(
                     _("Message templates"),
                     "edit_note",
-                    "admin:notifications_messagetemplate_changelist",
+                    "admin:notifications_messagetemplate_brands",
                     "notifications.view_messagetemplate",
                 ),
             ],
@@ -150,7 +161,14 @@ def sidebar(request: HttpRequest) -> list[dict[str, Any]]:
             "separator": True,
             "items": [
                 item(_("Brands"), "storefront", "admin:brands_brand_changelist", "brands.view_brand"),
-                item(_("Team"), "badge", "admin:brands_membership_changelist", "brands.view_membership"),
+                item(_("Brand look"), "palette", "admin:brands_brand_look_start", "brands.change_brand"),
+                item(_("Connections"), "cable", "console-connections-index", "brands.manage_connections"),
+                item(_("Team"), "badge", "staff-team", "brands.change_membership"),
+                {
+                    "title": _("Your account"),
+                    "icon": "manage_accounts",
+                    "link": reverse_lazy("staff-account"),
+                },
                 item(
                     _("Webhook secrets"),
                     "key",

@@ -69,6 +69,7 @@ class DeliveryRating(models.Model):
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_5"),
         ]
+        indexes: ClassVar = [models.Index(fields=["brand", "created_at"], name="rating_brand_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.score}/5 for {self.shipment}"
@@ -101,6 +102,7 @@ class NpsRequest(models.Model):
                 name="nps_score_0_10",
             ),
         ]
+        indexes: ClassVar = [models.Index(fields=["brand", "answered_at"], name="nps_brand_answered_idx")]
 
     def __str__(self) -> str:
         return f"NPS for order {self.order_id}"

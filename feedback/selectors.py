@@ -1,15 +1,16 @@
 """Reads for feedback: settings, what the tracking page shows, who is due an NPS question, figures."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Max, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from brands.models import Brand
+from common.periods import Period
 from feedback.models import DeliveryRating, FeedbackSettings, NpsRequest
 from orders.models import Order
 from tracking.models import Direction, Shipment
@@ -258,3 +259,173 @@ def feedback_figures(*, brand: Brand, since: date | None = None) -> Figures:
         by_carrier=sorted(by_carrier, key=lambda row: row.key),
         by_category=sorted(by_category, key=lambda row: row.key),
     )
+
+
+# ---- console figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreTotals:
+    """Ratings (CSAT, share of 4–5) and NPS answers of a period and the one before."""
+
+    ratings: int
+    ratings_prev: int
+    satisfied: int
+    satisfied_prev: int
+    answers: int
+    answers_prev: int
+    promoters: int
+    promoters_prev: int
+    detractors: int
+    detractors_prev: int
+
+    @staticmethod
+    def _share(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def csat(self) -> float | None:
+        return self._share(self.satisfied, self.ratings)
+
+    @property
+    def csat_prev(self) -> float | None:
+        return self._share(self.satisfied_prev, self.ratings_prev)
+
+    @property
+    def nps(self) -> float | None:
+        return self._share(self.promoters - self.detractors, self.answers)
+
+    @property
+    def nps_prev(self) -> float | None:
+        return self._share(self.promoters_prev - self.detractors_prev, self.answers_prev)
+
+
+@dataclass(frozen=True)
+class WeekScores:
+    week: date
+    ratings: int
+    csat: float | None
+    answers: int
+    nps: float | None
+
+
+@dataclass(frozen=True)
+class Comment:
+    kind: str  # "csat" or "nps"
+    score: int
+    comment: str
+    at: datetime
+    object_id: int
+
+
+def score_totals(*, brand_ids: Sequence[int], period: Period) -> ScoreTotals:
+    """CSAT (ratings given) and NPS (answers given) in the period and the one before; two queries."""
+    previous = period.previous
+    ratings = DeliveryRating.objects.filter(
+        brand_id__in=brand_ids, created_at__gte=previous.start, created_at__lt=period.end
+    ).aggregate(
+        ratings=Count("id", filter=Q(created_at__gte=period.start)),
+        ratings_prev=Count("id", filter=Q(created_at__lt=previous.end)),
+        satisfied=Count("id", filter=Q(created_at__gte=period.start, score__gte=4)),
+        satisfied_prev=Count("id", filter=Q(created_at__lt=previous.end, score__gte=4)),
+    )
+    current_q, previous_q = Q(answered_at__gte=period.start), Q(answered_at__lt=previous.end)
+    answers = NpsRequest.objects.filter(
+        brand_id__in=brand_ids,
+        answered_at__gte=previous.start,
+        answered_at__lt=period.end,
+        score__isnull=False,
+    ).aggregate(
+        answers=Count("id", filter=current_q),
+        answers_prev=Count("id", filter=previous_q),
+        promoters=Count("id", filter=current_q & Q(score__gte=9)),
+        promoters_prev=Count("id", filter=previous_q & Q(score__gte=9)),
+        detractors=Count("id", filter=current_q & Q(score__lte=6)),
+        detractors_prev=Count("id", filter=previous_q & Q(score__lte=6)),
+    )
+    return ScoreTotals(**ratings, **answers)
+
+
+def weekly_scores(*, brand_ids: Sequence[int], period: Period) -> list[WeekScores]:
+    """CSAT and NPS by local week (Monday) over the period; two queries."""
+    zone = period.zone
+    ratings = (
+        DeliveryRating.objects.filter(
+            brand_id__in=brand_ids, created_at__gte=period.start, created_at__lt=period.end
+        )
+        .annotate(week=TruncWeek("created_at", tzinfo=zone))
+        .values("week")
+        .annotate(n=Count("id"), good=Count("id", filter=Q(score__gte=4)))
+    )
+    answers = (
+        NpsRequest.objects.filter(
+            brand_id__in=brand_ids,
+            answered_at__gte=period.start,
+            answered_at__lt=period.end,
+            score__isnull=False,
+        )
+        .annotate(week=TruncWeek("answered_at", tzinfo=zone))
+        .values("week")
+        .annotate(
+            n=Count("id"),
+            promoters=Count("id", filter=Q(score__gte=9)),
+            detractors=Count("id", filter=Q(score__lte=6)),
+        )
+    )
+
+    def day(value: date | datetime) -> date:
+        return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+    by_week: dict[date, dict[str, int]] = {}
+    for row in ratings:
+        by_week.setdefault(day(row["week"]), {}).update(ratings=row["n"], good=row["good"])
+    for row in answers:
+        by_week.setdefault(day(row["week"]), {}).update(
+            answers=row["n"], promoters=row["promoters"], detractors=row["detractors"]
+        )
+    weeks = []
+    for week in sorted(by_week):
+        counts = by_week[week]
+        n, answered = counts.get("ratings", 0), counts.get("answers", 0)
+        weeks.append(
+            WeekScores(
+                week=week,
+                ratings=n,
+                csat=round(100 * counts.get("good", 0) / n, 1) if n else None,
+                answers=answered,
+                nps=(
+                    round(100 * (counts.get("promoters", 0) - counts.get("detractors", 0)) / answered, 1)
+                    if answered
+                    else None
+                ),
+            )
+        )
+    return weeks
+
+
+def latest_comments(*, brand_ids: Sequence[int], period: Period, limit: int = 6) -> list[Comment]:
+    """The newest written comments of delivery ratings and NPS answers in the period; two queries."""
+    ratings = (
+        DeliveryRating.objects.filter(
+            brand_id__in=brand_ids, created_at__gte=period.start, created_at__lt=period.end
+        )
+        .exclude(comment="")
+        .order_by("-created_at", "-id")
+        .values_list("id", "score", "comment", "created_at")[:limit]
+    )
+    answers = (
+        NpsRequest.objects.filter(
+            brand_id__in=brand_ids, answered_at__gte=period.start, answered_at__lt=period.end
+        )
+        .exclude(comment="")
+        .order_by("-answered_at", "-id")
+        .values_list("id", "score", "comment", "answered_at")[:limit]
+    )
+    comments = [Comment("csat", score, text, at, pk) for pk, score, text, at in ratings]
+    comments += [
+        Comment("nps", score, text, at, pk)
+        for pk, score, text, at in answers
+        if score is not None and at is not None
+    ]
+    comments.sort(key=lambda comment: comment.at, reverse=True)
+    return comments[:limit]

@@ -4,12 +4,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from notifications import messages as rendering
-from notifications import services
+from notifications import selectors, services, template_pages
+from notifications.editor import Draft
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
 from notifications.segments import sms_length
@@ -69,25 +72,47 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
 
     def clean(self) -> dict[str, Any]:
+        """The same check as the console's editor: syntax, known variables, the brand's segment limit."""
         cleaned = super().clean() or {}
-        try:
-            rendering.validate_template(
-                subject=cleaned.get("subject", ""),
-                body=cleaned.get("body", ""),
-                sample={**PREVIEW_CONTEXT, **_trigger_sample(cleaned.get("trigger", ""))},
-            )
-        except rendering.TemplateInvalid as exc:
-            raise forms.ValidationError(f"The template cannot be rendered: {exc}") from exc
+        brand, trigger = cleaned.get("brand"), cleaned.get("trigger", "")
+        channel, locale = cleaned.get("channel", ""), cleaned.get("locale", "")
+        if brand is None or not selectors.template_key_valid(trigger=trigger, channel=channel, locale=locale):
+            raise forms.ValidationError(_("This message is not sent on that channel."))
+        draft = Draft(trigger, channel, locale, cleaned.get("subject", ""), cleaned.get("body", ""))
+        check = selectors.template_draft_check(brand=brand, draft=draft)
+        if check.errors:
+            raise forms.ValidationError(list(check.errors))
         return cleaned
 
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    """The raw rows; merchants edit them in the console's message editor (notifications/template_pages.py)."""
+
     form = MessageTemplateForm
     list_display = ("brand", "trigger", "channel", "locale", "updated_at")
     list_filter = ("brand", "trigger", "channel", "locale")
     readonly_fields = ("preview",)
     list_select_related = ("brand",)
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        base = "texts/<int:brand_id>/<str:trigger>/<str:channel>/<str:locale>/"
+        return [
+            path("texts/", wrap(template_pages.template_brands), name="notifications_messagetemplate_brands"),
+            path(
+                "texts/<int:brand_id>/",
+                wrap(template_pages.template_list),
+                name="notifications_messagetemplate_texts",
+            ),
+            path(base, wrap(template_pages.template_edit), name="notifications_messagetemplate_edit"),
+            path(
+                f"{base}preview/",
+                wrap(template_pages.template_preview),
+                name="notifications_messagetemplate_preview",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="Preview with a demo order")
     def preview(self, obj: MessageTemplate) -> str:
@@ -135,7 +160,7 @@ class NotificationAdmin(BrandScopedAdmin):
         "state",
         "error_code",
     )
-    list_filter = ("state", "channel", "trigger", "brand")
+    list_filter = ("state", "channel", "trigger", "brand", "is_test")
     search_fields = ("to", "provider_id", "subject_key")
     list_select_related = ("brand",)
     date_hierarchy = "created_at"
@@ -160,6 +185,7 @@ class NotificationAdmin(BrandScopedAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         figures = (
             self.get_queryset(request)
+            .filter(is_test=False)  # staff's template tests are not shopper messages
             .values("trigger", "channel", "state")
             .annotate(count=Count("id"))
             .order_by("trigger", "channel", "state")

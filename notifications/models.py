@@ -110,7 +110,13 @@ class Notification(models.Model):
     """The outbox: one row per subject × trigger × channel, written with the change that caused it."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="notifications")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notifications")
+    # None only for a staff member's test of a template, which goes to the staff member alone.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    is_test = models.BooleanField(
+        default=False, help_text="A template test sent to a staff member: never counted as a shopper message."
+    )
     order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     subject_key = models.CharField(max_length=100, help_text='What it is about, e.g. "shipment:12".')
     trigger = models.CharField(max_length=40)
@@ -145,7 +151,10 @@ class Notification(models.Model):
                 fields=["subject_key", "trigger", "channel"], name="notification_once_per_subject"
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["state", "created_at"], name="notification_state_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "created_at"], name="notification_state_idx"),
+            models.Index(fields=["brand", "created_at"], name="notification_brand_created_idx"),
+        ]
         ordering: ClassVar = ["-created_at", "-id"]
 
     def __str__(self) -> str:

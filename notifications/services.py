@@ -8,6 +8,7 @@ conditional UPDATE before calling the provider, so two workers or a retried task
 import logging
 import threading
 import time as time_module
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -18,12 +19,11 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from brands.models import Brand
 from common.locales import closest_shopper_locale
-from notifications import messages
+from notifications import messages, selectors
 from notifications.channels import (
     ChannelRejected,
     ChannelUnavailable,
@@ -33,6 +33,7 @@ from notifications.channels import (
 )
 from notifications.channels.email import DjangoEmail
 from notifications.channels.sms import sms_channel
+from notifications.editor import Draft
 from notifications.models import (
     FINAL_STATES,
     Channel,
@@ -97,14 +98,8 @@ def quiet_hours_end(*, brand: Brand, settings_row: NotificationSettings, now: da
 
 
 def _email_html(*, brand: Brand, subject: str, html_body: str, context: Mapping[str, object]) -> str:
-    return render_to_string(
-        "notifications/email.html",
-        {
-            "brand": brand,
-            "subject": subject,
-            "html_body": html_body,
-            "tracking_url": context.get("tracking_url", ""),
-        },
+    return messages.email_document(
+        brand=brand, subject=subject, html_body=html_body, tracking_url=str(context.get("tracking_url", ""))
     )
 
 
@@ -133,6 +128,20 @@ def message_context(*, brand: Brand, customer: Customer, extra: Mapping[str, obj
         "recommendations": "",
         **messages.plain_context(extra),
     }
+
+
+def email_preview(
+    *, brand: Brand, customer: Customer, trigger: str, locale: str, context: Mapping[str, object]
+) -> tuple[str, str]:
+    """(subject, HTML) of the email a trigger would send, exactly as sent; reads only, writes nothing.
+
+    For previews: brand and customer may be unsaved objects (a look not yet published, a sample shopper).
+    """
+    values = message_context(brand=brand, customer=customer, extra=context)
+    rendered = _render(brand=brand, trigger=trigger, channel=Channel.EMAIL, locale=locale, context=values)
+    return rendered.subject, _email_html(
+        brand=brand, subject=rendered.subject, html_body=rendered.html_body, context=values
+    )
 
 
 def _sms_not_before(*, brand: Brand, settings_row: NotificationSettings, subject_key: str) -> datetime | None:
@@ -320,7 +329,8 @@ def notification_deliver(*, notification_id: int, sleep: Callable[[float], None]
     mine = Notification.objects.filter(
         id=notification_id, state=State.SENDING, attempts=notification.attempts
     )
-    if notification.channel == Channel.SMS and not notification.customer.sms_consent:
+    customer = notification.customer
+    if notification.channel == Channel.SMS and customer is not None and not customer.sms_consent:
         mine.update(state=State.SKIPPED, error="Opted out of SMS.")
         return "skipped"
     sender, service_sid = _sender(notification)
@@ -536,3 +546,76 @@ def sms_opt_in(*, customer_id: int, phone: str, detail: str = "") -> None:
         source=ConsentSource.SHOPPER_FORM,
         detail=detail or f"tracking page, {phone} confirmed by code",
     )
+
+
+# ---- Templates edited by merchants ---------------------------------------------------------------
+
+
+class DraftRefused(ValueError):
+    """A draft the editor refuses; `errors` are the sentences to show the merchant."""
+
+    def __init__(self, errors: tuple[str, ...]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def message_template_save(*, brand: Brand, draft: Draft) -> MessageTemplate:
+    """Store the brand's own wording; refuses anything the live preview flags (syntax, names, length)."""
+    check = selectors.template_draft_check(brand=brand, draft=draft)
+    if check.errors:
+        raise DraftRefused(check.errors)
+    template, _ = MessageTemplate.objects.update_or_create(
+        brand=brand,
+        trigger=draft.trigger,
+        channel=draft.channel,
+        locale=draft.locale,
+        defaults={"subject": draft.subject if draft.channel == Channel.EMAIL else "", "body": draft.body},
+    )
+    return template
+
+
+def message_template_reset(*, brand_id: int, trigger: str, channel: str, locale: str) -> bool:
+    """Drop the brand's own wording, so the product's default goes out again; False if it had none."""
+    deleted, _ = MessageTemplate.objects.filter(
+        brand_id=brand_id, trigger=trigger, channel=channel, locale=locale
+    ).delete()
+    return bool(deleted)
+
+
+def message_template_send_test(*, brand: Brand, draft: Draft, to_email: str) -> int:
+    """Send the draft, rendered with sample values, to a staff member through the outbox.
+
+    Marked as a test and tied to no shopper, so no shopper figure counts it. SMS drafts go by email:
+    staff have no phone number on record.
+    """
+    check = selectors.template_draft_check(brand=brand, draft=draft)
+    if not check.renders:
+        raise DraftRefused(check.errors)
+    label = TRIGGERS[draft.trigger].label
+    if draft.channel == Channel.SMS:
+        subject = f"[Test] SMS · {label} · {draft.locale}"
+        body, html_body = check.body, ""
+    else:
+        subject = f"[Test] {check.subject}"
+        body = check.body
+        html_body = _email_html(
+            brand=brand,
+            subject=check.subject,
+            html_body=check.html_body,
+            context=check.sample,
+        )
+    notification = Notification.objects.create(
+        brand=brand,
+        customer=None,
+        is_test=True,
+        subject_key=f"test:{uuid.uuid4().hex}",
+        trigger=draft.trigger,
+        channel=Channel.EMAIL,
+        to=to_email,
+        locale=draft.locale,
+        subject=subject[:200],
+        body=body,
+        html_body=html_body,
+    )
+    transaction.on_commit(lambda: _enqueue(notification.id))
+    return notification.id

@@ -26,6 +26,8 @@ class Trigger:
     texts: dict[str, DefaultText] = field(default_factory=dict)  # by locale
     # Sample values of the trigger's own context keys, for checking and previewing merchant templates.
     sample: dict[str, str] = field(default_factory=dict)
+    # Context keys the trigger's caller provides beyond its default texts and sample (see variables.py).
+    variables: tuple[str, ...] = ()
 
 
 TRIGGERS: dict[str, Trigger] = {}
@@ -55,6 +57,10 @@ def trigger_switches() -> dict[str, str]:
     }
 
 
+# What tracking hands every parcel message (tracking.selectors.shipment_message_facts).
+SHIPMENT_VARIABLES: Final = ("order_number", "carrier", "tracking_number", "tracking_url", "eta")
+
+
 def _t(subject: str, body: str) -> DefaultText:
     return DefaultText(subject=subject, body=body)
 
@@ -63,6 +69,7 @@ register_trigger(
     Trigger(
         "order_confirmed",
         "Order confirmed",
+        variables=("order_number", "tracking_url", "promo_code"),
         texts={
             "en": _t(
                 "Thank you for your order #{{ order_number }}",
@@ -91,6 +98,7 @@ register_trigger(
     Trigger(
         "shipped",
         "Shipped",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "Your order #{{ order_number }} is on its way",
@@ -119,6 +127,7 @@ register_trigger(
     Trigger(
         "out_for_delivery",
         "Out for delivery",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "Arriving today: order #{{ order_number }}",
@@ -143,6 +152,7 @@ register_trigger(
     Trigger(
         "delivered",
         "Delivered",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "Delivered: order #{{ order_number }}",
@@ -171,6 +181,7 @@ register_trigger(
     Trigger(
         "failed_attempt",
         "Delivery attempted",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "We missed you: order #{{ order_number }}",
@@ -195,6 +206,7 @@ register_trigger(
     Trigger(
         "available_for_pickup",
         "Ready for pickup",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "Ready for pickup: order #{{ order_number }}",
@@ -219,6 +231,7 @@ register_trigger(
     Trigger(
         "delayed",
         "Delayed or delivery problem",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "An update on order #{{ order_number }}",
@@ -243,6 +256,7 @@ register_trigger(
     Trigger(
         "returned_to_sender",
         "Returned to sender",
+        variables=SHIPMENT_VARIABLES,
         texts={
             "en": _t(
                 "Order #{{ order_number }} is coming back to us",

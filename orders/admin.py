@@ -1,9 +1,13 @@
+from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from console.shopper_link import ViewAsShopperMixin
 from orders.models import ConsentRecord, ConsentSource, Customer, Order, OrderLine, Product
 from orders.services import FLAG_OF_CHANNEL, consent_record
 
@@ -19,10 +23,66 @@ class OrderLineInline(BrandScopedTabularInline):
         return False
 
 
+class AskedFilter(admin.SimpleListFilter):
+    """Orders a shopper opened a support case about, or not: the dashboard's "never asked" figure."""
+
+    title = "shopper asked"
+    parameter_name = "asked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Opened a case"), ("no", "Never asked")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        # Cases belong to customer care, which builds on orders: looked up by name, not imported.
+        case_model = apps.get_model("support", "Case")
+        asked = Exists(case_model.objects.filter(order_id=OuterRef("id")))
+        if self.value() == "yes":
+            return queryset.filter(asked)
+        if self.value() == "no":
+            return queryset.filter(~asked)
+        return queryset
+
+
+class TrackingPageViewedFilter(admin.SimpleListFilter):
+    """Orders whose tracking page was opened on days FIRST..LAST: what the dashboard's page views link to.
+
+    Offered only when a link asks for it, as its value is a range of days rather than a fixed choice.
+    """
+
+    title = "tracking page viewed"
+    parameter_name = "viewed"
+
+    def _days(self) -> tuple[date, date] | None:
+        first, _, last = (self.value() or "").partition("..")
+        try:
+            return date.fromisoformat(first), date.fromisoformat(last)
+        except ValueError:
+            return None
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        days = self._days()
+        if days is None:
+            return [(str(self.value()), "No such days")] if self.value() else []
+        return [(str(self.value()), f"{days[0]:%d %b %Y} – {days[1]:%d %b %Y}")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if not self.value():
+            return queryset
+        days = self._days()
+        if days is None:
+            return queryset.none()
+        # Page views belong to tracking, which builds on orders: looked up by name, not imported.
+        views = apps.get_model("tracking", "TrackingPageView").objects
+        return queryset.filter(
+            Exists(views.filter(order_id=OuterRef("id"), day__gte=days[0], day__lte=days[1]))
+        )
+
+
 @admin.register(Order)
-class OrderAdmin(BrandScopedAdmin):
+class OrderAdmin(ViewAsShopperMixin, BrandScopedAdmin):
+    page_key_field = "tracking_token"
     list_display = ("number", "brand", "customer", "placed_at", "total", "currency", "shipping_country")
-    list_filter = ("brand", "currency", "shipping_country", "source")
+    list_filter = ("brand", AskedFilter, TrackingPageViewedFilter, "currency", "shipping_country", "source")
     search_fields = ("number", "external_id", "customer__email", "customer__last_name")
     date_hierarchy = "placed_at"
     list_select_related = ("brand", "customer")

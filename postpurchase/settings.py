@@ -4,6 +4,7 @@ With nothing set, the embedded defaults serve a demo: a SQLite file, Celery task
 SMS and email printed to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -130,6 +131,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff accounts. A role's permissions hold only in the brand where it is held (brands.permissions);
+# repeated failed logins lock a username from an address out (django-axes, the address resolved like
+# the shopper forms' limits); staff may add a two-factor code (django-otp); the console speaks each
+# staff member's own language.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "brands.staff_language.StaffLanguageMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("brands.staff_language.StaffLanguageMiddleware") + 1,
+    "brands.two_factor.TwoFactorEnrolmentMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "brands.permissions.BrandRoleBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "common.ratelimits.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# A lock lifts by itself; to lift one sooner: `manage.py axes_reset_username <username>`.
+AXES_ENABLE_ADMIN = False
+# Lockouts and logins are logged as warnings; the per-start banner and per-login lines would drown `make run`.
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "brands/staff/locked_out.html"
+OTP_TOTP_ISSUER = "postpurchase"
+STAFF_INVITATION_DAYS = 7
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ro", _("Romanian")), ("pl", _("Polish")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -244,6 +277,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "offers-send-occasions": {"task": "offers.send_occasions", "schedule": 60 * 60.0},
     "feedback-send-nps-requests": {"task": "feedback.send_nps_requests", "schedule": 60 * 60.0},
+    "support-write-staff-digests": {"task": "support.write_staff_digests", "schedule": 60 * 60.0},
 }
 
 # Outbound messages: console unless the environment names a provider.
@@ -256,6 +290,8 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
 
 LOGIN_URL = "admin:login"
+# Signing in at /admin/login/ without ?next= lands on the console, not on a profile page the product has none of.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The merchant console (unfold over the Django admin); navigation and dashboard live in the console app.
 UNFOLD = {
@@ -264,6 +300,7 @@ UNFOLD = {
     "SITE_SUBHEADER": _("Merchant console"),
     "SITE_URL": None,
     "SITE_SYMBOL": "local_shipping",
+    "DASHBOARD_CALLBACK": "console.dashboard.dashboard_callback",
     "SHOW_VIEW_ON_SITE": True,
     "SHOW_HISTORY": True,
     "SIDEBAR": {

@@ -1,11 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common import health
 from common.api import api_not_found
+from common.media import serve_media
 from loyalty import page as loyalty_page
 from loyalty import views as loyalty_views
 from notifications.optin import sms_opt_in, sms_opt_in_confirm
@@ -27,7 +26,11 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("admin/connections/", include("console.urls")),
+    path("admin/", include("brands.staff_urls")),
+    path("admin/console/", include("console.dashboard_urls")),
     path("admin/", admin.site.urls),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("api/v1/", include(api_v1)),
     path("webhooks/twilio/", include("notifications.urls")),
     path("webhooks/", include("tracking.webhook_urls")),
@@ -57,6 +60,3 @@ urlpatterns = [
     path("<slug:brand_slug>/help/", include("support.urls")),
     path("<slug:brand_slug>/policy/returns/", returns_views.policy_page, name="returns-policy"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

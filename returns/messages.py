@@ -17,10 +17,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ru": "одобрен: отправьте посылку обратно с бланком",
     },
     "return_rejected": {
-        "en": "we could not accept it; see why",
-        "ro": "nu l-am putut accepta; vezi motivul",
-        "pl": "nie mogliśmy go przyjąć; zobacz dlaczego",
-        "ru": "мы не смогли его принять; подробности",
+        "en": "we could not accept it{{ reason }}",
+        "ro": "nu l-am putut accepta{{ reason }}",
+        "pl": "nie mogliśmy go przyjąć{{ reason }}",
+        "ru": "мы не смогли его принять{{ reason }}",
     },
     "return_in_transit": {
         "en": "your parcel is on its way to us",
@@ -63,11 +63,15 @@ SAMPLE = {
     "return_url": "http://127.0.0.1:8000/casa-verde/returns/r/preview/",
     "amount": "49.90",
     "currency": "RON",
+    "rejection_reason": "The item was worn.",
 }
+# The rejection reason follows the phrase only when there is one (API rejections may have none).
+REASON = "{% if rejection_reason %}: {{ rejection_reason }}{% endif %}"
 
 
 def register_return_triggers() -> None:
-    for trigger, phrases in PHRASES.items():
+    for trigger, raw_phrases in PHRASES.items():
+        phrases = {locale: phrase.replace("{{ reason }}", REASON) for locale, phrase in raw_phrases.items()}
         texts = {
             locale: DefaultText(
                 subject=f"{WORD_RETURN[locale]} {{{{ rma }}}}: {phrase}",

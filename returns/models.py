@@ -185,6 +185,18 @@ class Return(models.Model):
     amount_issued = models.DecimalField(
         **MONEY, null=True, blank=True, help_text=("The amount recorded when the return was resolved.")
     )
+    # After inspection, what the accepted items are worth and what the shopper gets; the quote above
+    # stays as it was asked for.
+    inspected_items_value = models.DecimalField(**MONEY, null=True, blank=True)
+    inspected_restocking_fee = models.DecimalField(**MONEY, null=True, blank=True)
+    inspected_bonus = models.DecimalField(**MONEY, null=True, blank=True)
+    inspected_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    rejection_reason = models.CharField(
+        max_length=500, blank=True, help_text=("Why the return was rejected, as the shopper reads it.")
+    )
+    rejection_reason_translations = models.JSONField(
+        default=dict, blank=True, help_text=('The reason by language, e.g. {"ro": "…"}.')
+    )
     delivered_at = models.DateTimeField(null=True, blank=True, help_text=("When the items were delivered."))
     return_shipment = models.ForeignKey(
         "tracking.Shipment", on_delete=models.SET_NULL, null=True, blank=True, related_name="returns"
@@ -211,6 +223,24 @@ class Return(models.Model):
     def __str__(self) -> str:
         return self.rma
 
+    @property
+    def amount_due(self) -> Decimal:
+        """What the shopper gets: the inspected amount once the items were inspected, else the quote."""
+        return self.inspected_amount if self.inspected_amount is not None else self.amount
+
+    def rejection_reason_in(self, locale: str) -> str:
+        """The rejection reason in this language when the merchant gave one, else as written."""
+        translated = (self.rejection_reason_translations or {}).get(locale.split("-")[0], "")
+        return str(translated or self.rejection_reason)
+
+
+class ItemCondition(models.TextChoices):
+    AS_NEW = "as_new", _("As new, resellable")
+    OPENED = "opened", _("Opened or tried on")
+    USED = "used", _("Used or worn")
+    DAMAGED = "damaged", _("Damaged")
+    MISSING = "missing", _("Missing or wrong item")
+
 
 class ReturnLine(models.Model):
     BRAND_LOOKUP = "return_request__brand"
@@ -222,6 +252,13 @@ class ReturnLine(models.Model):
     exchange_for = models.ForeignKey(
         Product, on_delete=models.PROTECT, null=True, blank=True, related_name="exchange_lines"
     )
+    # Filled in when the items are inspected.
+    condition = models.CharField(max_length=10, choices=ItemCondition.choices, blank=True)
+    accepted_quantity = models.PositiveIntegerField(null=True, blank=True)
+    refund_amount = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text=("What the accepted items of this line are worth.")
+    )
+    adjustment_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints: ClassVar = [

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
+from common.locales import closest_shopper_locale
 from common.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -38,12 +39,19 @@ def notify_shopper(return_id: int, trigger: str) -> bool:
 
 
 def notification_context(ret: "Return") -> dict[str, object]:
-    """What message templates may use: RMA, status, amounts and the link to the return's page."""
+    """What message templates may use: RMA, status, amounts and the link to the return's page.
+
+    The amount is what was issued once resolved, else what is due (the inspected amount once the items
+    were inspected), never the amount first asked for; the rejection reason is in the language the
+    message is written in when the merchant gave that translation.
+    """
+    locale = closest_shopper_locale(ret.order.customer.locale or ret.locale, default=ret.brand.default_locale)
     return {
         "rma": ret.rma,
         "status": ret.status,
         "resolution": ret.resolution,
-        "amount": f"{ret.amount_issued if ret.amount_issued is not None else ret.amount}",
+        "amount": f"{ret.amount_issued if ret.amount_issued is not None else ret.amount_due}",
+        "rejection_reason": ret.rejection_reason_in(locale),
         "currency": ret.currency,
         "order_number": ret.order.number,
         "return_url": absolute_url(

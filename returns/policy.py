@@ -189,3 +189,46 @@ def quote(
         amount=cents(amount),
         keep_item=keep_item,
     )
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What a return pays out once its items were looked at, and the resolution it ends in."""
+
+    items_value: Decimal
+    restocking_fee: Decimal
+    bonus: Decimal
+    amount: Decimal
+
+
+def settle(
+    *,
+    quoted_items_value: Decimal,
+    shipping_fee: Decimal,
+    restocking_fee: Decimal,
+    bonus: Decimal,
+    accepted_value: Decimal,
+    resolution: str,
+    credit_bonus_percent: Decimal,
+) -> Settlement:
+    """The quote recomputed for what was accepted: the restocking fee and the bonus follow the share
+    of the items' value kept; the return shipping fee stays (it was paid once, whatever came back).
+
+    Refunds carry no bonus; a return switched to store credit or an exchange gets the brand's bonus
+    when it had none. Never below zero.
+    """
+    share = accepted_value / quoted_items_value if quoted_items_value > 0 else ZERO
+    settled_restocking = cents(restocking_fee * share)
+    if resolution == Resolution.REFUND:
+        settled_bonus = ZERO
+    elif bonus > 0:
+        settled_bonus = cents(bonus * share)
+    else:
+        settled_bonus = cents(accepted_value * credit_bonus_percent / 100)
+    amount = max(ZERO, accepted_value - cents(shipping_fee) - settled_restocking + settled_bonus)
+    return Settlement(
+        items_value=cents(accepted_value),
+        restocking_fee=settled_restocking,
+        bonus=settled_bonus,
+        amount=cents(amount),
+    )

@@ -1,12 +1,18 @@
 """Reads for returns: the brand's policy as rule objects, what an order can still send back, queues."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from brands.models import Brand
+from brands.permissions import brand_ids_granting
+from common.periods import Period
 from orders.models import Order, OrderLine, Product
 from returns import policy
 from returns.models import Return, ReturnLine, ReturnPolicy, ReturnReason, ReturnRule
@@ -185,3 +191,115 @@ def order_return_state(*, order_id: int) -> str:
     if statuses & {ReturnStatus.REFUNDED, ReturnStatus.CREDITED}:
         return "refunded"
     return "open" if statuses else ""
+
+
+def brand_ids_where_staff_move_returns(*, user: Any) -> set[int] | None:
+    """The brands in which this user may approve, reject, receive, inspect and resolve returns; None:
+    every brand (superuser). Holding the permission through one brand's role gives none in another."""
+    return brand_ids_granting(user, "returns.change_return")
+
+
+# ---- console figures -------------------------------------------------------------------------------
+
+# What a figure of "money" counts: returns still going or done; rejected and closed ones gave nothing back.
+_LIVE = ~Q(status__in=RELEASED_STATUSES)
+
+
+@dataclass(frozen=True)
+class ReasonFigures:
+    reason_id: int
+    label: str
+    returns: int
+    returns_prev: int
+
+
+@dataclass(frozen=True)
+class ProductFigures:
+    product_id: int
+    title: str
+    items: int
+    returns: int
+
+
+@dataclass(frozen=True)
+class ResolutionFigures:
+    """Returns requested in a period with one resolution and currency; amounts only of live returns."""
+
+    resolution: str
+    currency: str
+    returns: int
+    returns_prev: int
+    amount: Decimal
+    amount_prev: Decimal
+
+
+def _requested_between(brand_ids: Sequence[int], period: Period) -> QuerySet[Return]:
+    return Return.objects.filter(
+        brand_id__in=brand_ids, requested_at__gte=period.previous.start, requested_at__lt=period.end
+    )
+
+
+def return_figures_by_reason(*, brand_ids: Sequence[int], period: Period) -> list[ReasonFigures]:
+    """Returns requested in the period and the one before, by reason; one query."""
+    current_q = Q(requested_at__gte=period.start)
+    rows = (
+        _requested_between(brand_ids, period)
+        .values("reason_id")
+        .annotate(
+            label=Max("reason__label"),
+            returns=Count("id", filter=current_q),
+            returns_prev=Count("id", filter=~current_q),
+        )
+        .order_by("-returns", "label")
+    )
+    return [ReasonFigures(**row) for row in rows]
+
+
+def return_figures_by_product(
+    *, brand_ids: Sequence[int], period: Period, limit: int = 10
+) -> list[ProductFigures]:
+    """The products most often sent back in the period (items and returns); one query."""
+    rows = (
+        ReturnLine.objects.filter(
+            return_request__brand_id__in=brand_ids,
+            return_request__requested_at__gte=period.start,
+            return_request__requested_at__lt=period.end,
+        )
+        .values(product_id=F("order_line__product_id"))
+        .annotate(
+            title=Max("order_line__product__title"),
+            items=Sum("quantity"),
+            returns=Count("return_request_id", distinct=True),
+        )
+        .order_by("-items", "title")[:limit]
+    )
+    return [ProductFigures(**row) for row in rows]
+
+
+def return_figures_by_resolution(*, brand_ids: Sequence[int], period: Period) -> list[ResolutionFigures]:
+    """Returns requested in the period and the one before by resolution and currency, with what the
+    live ones give back; one query."""
+    current_q = Q(requested_at__gte=period.start)
+    zero = Value(Decimal("0.00"))
+    rows = (
+        _requested_between(brand_ids, period)
+        .values("resolution", "currency")
+        .annotate(
+            returns=Count("id", filter=current_q),
+            returns_prev=Count("id", filter=~current_q),
+            given=Coalesce(Sum("amount", filter=current_q & _LIVE), zero),
+            given_prev=Coalesce(Sum("amount", filter=~current_q & _LIVE), zero),
+        )
+        .order_by("resolution", "currency")
+    )
+    return [
+        ResolutionFigures(
+            resolution=row["resolution"],
+            currency=row["currency"],
+            returns=row["returns"],
+            returns_prev=row["returns_prev"],
+            amount=row["given"],
+            amount_prev=row["given_prev"],
+        )
+        for row in rows
+    ]

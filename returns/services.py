@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from brands.models import Brand
 from orders.models import Order, OrderLine
 from returns import hooks, notify, policy, presentation, selectors, webhooks
 from returns.models import (
+    ItemCondition,
     Return,
     ReturnEvent,
     ReturnLine,
@@ -43,6 +45,7 @@ from returns.statuses import (
     TIMESTAMP_FIELD,
     Resolution,
     ReturnStatus,
+    staff_moves,
 )
 from tracking import services as tracking_services
 
@@ -76,6 +79,22 @@ class IllegalTransition(Exception):
         super().__init__(message)
         self.from_status = from_status
         self.to_status = to_status
+
+
+class AlreadyDone(IllegalTransition):
+    """The return is already where the move would take it: a second click or a replayed request."""
+
+
+@dataclass(frozen=True)
+class LineInspection:
+    """What staff found for one line: its condition, how many came back fit to accept, and what they
+    are worth (None: their full price) with the reason when that differs."""
+
+    line_id: int
+    condition: str
+    accepted_quantity: int
+    refund_amount: Decimal | None = None
+    adjustment_reason: str = ""
 
 
 def new_rma() -> str:
@@ -374,7 +393,7 @@ def _move(ret: Return, *, to_status: str, actor: Actor, note: str, amount: Decim
                 from_status=from_status,
                 to_status=to_status,
             )
-        issued = ret.amount if amount is None else amount
+        issued = ret.amount_due if amount is None else amount
         if issued < 0 or issued > ret.items_value + ret.bonus:
             raise IllegalTransition("The amount must be between 0 and the items' value.")
         ret.amount_issued = issued
@@ -427,6 +446,232 @@ def return_transition(
     if ret.status == to_status and amount is None:
         return ret
     _move(ret, to_status=to_status, actor=actor, note=note, amount=amount)
+    return ret
+
+
+def _locked(return_id: int, brand_id: int | None) -> Return:
+    ret = Return.objects.select_for_update().filter(id=return_id).first()
+    if ret is None or (brand_id is not None and ret.brand_id != brand_id):
+        raise Return.DoesNotExist(return_id)
+    return ret
+
+
+def _check_staff_move(ret: Return, to_status: str) -> None:
+    if ret.status == to_status:
+        raise AlreadyDone(
+            _("%(rma)s is already %(status)s.")
+            % {"rma": ret.rma, "status": ReturnStatus(to_status).label.lower()},
+            from_status=ret.status,
+            to_status=to_status,
+        )
+    if to_status not in staff_moves(status=ret.status, keep_item=ret.keep_item):
+        raise IllegalTransition(
+            _("%(rma)s is %(status)s: it cannot be %(move)s.")
+            % {
+                "rma": ret.rma,
+                "status": ReturnStatus(ret.status).label.lower(),
+                "move": ReturnStatus(to_status).label.lower(),
+            },
+            from_status=ret.status,
+            to_status=to_status,
+        )
+
+
+@transaction.atomic
+def return_staff_move(*, return_id: int, to_status: str, actor: Actor, brand_id: int | None = None) -> Return:
+    """A move staff make by hand (approve, mark received); a repeat raises AlreadyDone and changes nothing."""
+    ret = _locked(return_id, brand_id)
+    if to_status in (ReturnStatus.REJECTED, ReturnStatus.INSPECTED, *RESOLVED_STATUSES):
+        raise IllegalTransition(
+            f"{to_status} has its own service.", from_status=ret.status, to_status=to_status
+        )
+    _check_staff_move(ret, to_status)
+    _move(ret, to_status=to_status, actor=actor, note="")
+    return ret
+
+
+REJECTION_REASON_MAX: Final = 500
+
+
+@transaction.atomic
+def return_reject(
+    *,
+    return_id: int,
+    reason: str,
+    actor: Actor,
+    translations: dict[str, str] | None = None,
+    brand_id: int | None = None,
+) -> Return:
+    """Reject with a reason the shopper reads (in their language when a translation is given)."""
+    reason = reason.strip()
+    cleaned = {locale: text.strip() for locale, text in (translations or {}).items() if text.strip()}
+    if not reason:
+        raise _invalid("reason", _("Write the reason the shopper will read."))
+    if any(len(text) > REJECTION_REASON_MAX for text in (reason, *cleaned.values())):
+        raise _invalid(
+            "reason", _("Keep the reason under %(count)s characters.") % {"count": REJECTION_REASON_MAX}
+        )
+    if not set(cleaned) <= {code for code, _name in django_settings.LANGUAGES}:
+        raise _invalid("reason", _("A translation is in a language the shop does not offer."))
+    ret = _locked(return_id, brand_id)
+    _check_staff_move(ret, ReturnStatus.REJECTED)
+    ret.rejection_reason = reason
+    ret.rejection_reason_translations = cleaned
+    ret.save(update_fields=["rejection_reason", "rejection_reason_translations", "updated_at"])
+    _move(ret, to_status=ReturnStatus.REJECTED, actor=actor, note=reason)
+    return ret
+
+
+def _checked_inspections(ret: Return, inspections: Sequence[LineInspection]) -> dict[int, LineInspection]:
+    lines = {line.id: line for line in ret.lines.all()}
+    by_id = {inspection.line_id: inspection for inspection in inspections}
+    if set(by_id) != set(lines) or len(by_id) != len(inspections):
+        raise _invalid("lines", _("Inspect every item of the return once."))
+    for inspection in inspections:
+        line = lines[inspection.line_id]
+        if inspection.condition not in ItemCondition.values:
+            raise _invalid("lines", _("Choose the condition of every item."))
+        if not 0 <= inspection.accepted_quantity <= line.quantity:
+            raise _invalid(
+                "lines",
+                _("%(item)s: accept between 0 and %(count)s.") % {"item": line, "count": line.quantity},
+            )
+        full = line.unit_price * inspection.accepted_quantity
+        if inspection.refund_amount is not None and not 0 <= inspection.refund_amount <= full:
+            raise _invalid(
+                "lines",
+                _("%(item)s: the amount must be between 0 and %(full)s.") % {"item": line, "full": full},
+            )
+        adjusted = inspection.accepted_quantity < line.quantity or (
+            inspection.refund_amount is not None and inspection.refund_amount != full
+        )
+        if adjusted and not inspection.adjustment_reason.strip():
+            raise _invalid("lines", _("%(item)s: say why the amount changed.") % {"item": line})
+        if len(inspection.adjustment_reason) > 300:
+            raise _invalid("lines", _("Keep each reason under 300 characters."))
+    return by_id
+
+
+def _bonus_percent(brand_id: int) -> Decimal:
+    value = (
+        ReturnPolicy.objects.filter(brand_id=brand_id).values_list("credit_bonus_percent", flat=True).first()
+    )
+    return value if value is not None else Decimal(0)
+
+
+@transaction.atomic
+def return_inspect(
+    *, return_id: int, inspections: Sequence[LineInspection], actor: Actor, brand_id: int | None = None
+) -> Return:
+    """Record what came back, line by line, and what the shopper gets for it; the quote is kept."""
+    ret = _locked(return_id, brand_id)
+    _check_staff_move(ret, ReturnStatus.INSPECTED)
+    by_id = _checked_inspections(ret, inspections)
+    lines = list(ret.lines.all())
+    for line in lines:
+        inspection = by_id[line.id]
+        line.condition = inspection.condition
+        line.accepted_quantity = inspection.accepted_quantity
+        full = line.unit_price * inspection.accepted_quantity
+        line.refund_amount = policy.cents(
+            full if inspection.refund_amount is None else inspection.refund_amount
+        )
+        line.adjustment_reason = inspection.adjustment_reason.strip()
+    ReturnLine.objects.bulk_update(
+        lines, ["condition", "accepted_quantity", "refund_amount", "adjustment_reason"]
+    )
+    settlement = policy.settle(
+        quoted_items_value=ret.items_value,
+        shipping_fee=ret.shipping_fee,
+        restocking_fee=ret.restocking_fee,
+        bonus=ret.bonus,
+        accepted_value=sum((line.refund_amount or Decimal(0) for line in lines), Decimal(0)),
+        resolution=ret.resolution,
+        credit_bonus_percent=_bonus_percent(ret.brand_id),
+    )
+    ret.inspected_items_value = settlement.items_value
+    ret.inspected_restocking_fee = settlement.restocking_fee
+    ret.inspected_bonus = settlement.bonus
+    ret.inspected_amount = settlement.amount
+    ret.save(
+        update_fields=[
+            "inspected_items_value",
+            "inspected_restocking_fee",
+            "inspected_bonus",
+            "inspected_amount",
+            "updated_at",
+        ]
+    )
+    note = f"inspected: {settlement.amount} {ret.currency} due (asked {ret.amount})"
+    _move(ret, to_status=ReturnStatus.INSPECTED, actor=actor, note=note)
+    return ret
+
+
+def _change_resolution(ret: Return, resolution: str) -> str:
+    """Switch what the return ends as, with the amount due recomputed; the note for the history."""
+    inspected = ret.inspected_items_value is not None
+    settlement = policy.settle(
+        quoted_items_value=ret.items_value,
+        shipping_fee=ret.shipping_fee,
+        restocking_fee=ret.restocking_fee,
+        bonus=ret.bonus,
+        accepted_value=ret.inspected_items_value
+        if ret.inspected_items_value is not None
+        else ret.items_value,
+        resolution=resolution,
+        credit_bonus_percent=_bonus_percent(ret.brand_id),
+    )
+    note = f"resolution changed from {ret.resolution} to {resolution} by staff"
+    ret.resolution = resolution
+    if inspected:
+        ret.inspected_bonus, ret.inspected_amount = settlement.bonus, settlement.amount
+        fields = ["resolution", "inspected_bonus", "inspected_amount", "updated_at"]
+    else:
+        ret.bonus, ret.amount = settlement.bonus, settlement.amount
+        fields = ["resolution", "bonus", "amount", "updated_at"]
+    ret.save(update_fields=fields)
+    return note
+
+
+def resolution_amounts(ret: Return) -> dict[str, Decimal]:
+    """What each resolution would pay out for this return now (the chosen one is the amount due)."""
+    accepted = ret.inspected_items_value if ret.inspected_items_value is not None else ret.items_value
+    percent = _bonus_percent(ret.brand_id)
+    amounts = {}
+    for resolution in Resolution.values:
+        if resolution == ret.resolution:
+            amounts[resolution] = ret.amount_due
+            continue
+        amounts[resolution] = policy.settle(
+            quoted_items_value=ret.items_value,
+            shipping_fee=ret.shipping_fee,
+            restocking_fee=ret.restocking_fee,
+            bonus=ret.bonus,
+            accepted_value=accepted,
+            resolution=resolution,
+            credit_bonus_percent=percent,
+        ).amount
+    return amounts
+
+
+@transaction.atomic
+def return_settle(*, return_id: int, resolution: str, actor: Actor, brand_id: int | None = None) -> Return:
+    """Refund, credit or exchange for the amount due (the inspected amount once inspected): the
+    shopper's choice, or another one staff switch to. A repeat raises AlreadyDone."""
+    if resolution not in Resolution.values:
+        raise IllegalTransition(f"Unknown resolution {resolution!r}.")
+    ret = _locked(return_id, brand_id)
+    to_status = RESOLVED_STATUS[resolution]
+    if ret.status in RESOLVED_STATUSES and ret.status != to_status:
+        raise AlreadyDone(
+            _("%(rma)s is already %(status)s.")
+            % {"rma": ret.rma, "status": ReturnStatus(ret.status).label.lower()},
+            from_status=ret.status,
+            to_status=to_status,
+        )
+    _check_staff_move(ret, to_status)
+    note = _change_resolution(ret, resolution) if resolution != ret.resolution else ""
+    _move(ret, to_status=to_status, actor=actor, note=note)
     return ret
 
 

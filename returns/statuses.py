@@ -79,3 +79,19 @@ SHOPPER_TRIGGERS: Final[dict[str, str]] = {
     S.EXCHANGED: "return_exchanged",
     S.CLOSED: "return_closed",
 }
+
+# The moves staff make by hand from a return's own page and its list, in the order they are offered.
+STAFF_MOVES: Final = (S.APPROVED, S.REJECTED, S.RECEIVED, S.INSPECTED, *RESOLVED_STATUS.values())
+
+
+def staff_moves(*, status: str, keep_item: bool) -> list[str]:
+    """The table's moves from this status that staff may make, with the service's conditions applied:
+    nothing comes back (so nothing is received or inspected) for a keep-it return, and a return that
+    comes back is resolved only once received."""
+    allowed = ALLOWED.get(status, frozenset())
+    moves: list[str] = [move for move in STAFF_MOVES if move in allowed]
+    if keep_item:
+        return [move for move in moves if move not in (S.RECEIVED, S.INSPECTED)]
+    if status == S.APPROVED:
+        return [move for move in moves if move not in RESOLVED_STATUSES]
+    return moves

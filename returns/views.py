@@ -386,6 +386,9 @@ def detail(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
             "method": presentation.method_sentence(settings.return_method if settings else "drop_off"),
             "processing": presentation.processing_sentence(settings.processing_days if settings else 5),
             "return_address": settings.return_address if settings else "",
+            "rejection_reason": ret.rejection_reason_in(locale),
+            "shown_amount": ret.amount_issued if ret.amount_issued is not None else ret.amount_due,
+            "inspected": ret.inspected_amount is not None,
         }
     return render_shopper(request, "returns/detail.html", brand=brand, locale=locale, context=context)
 

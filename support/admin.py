@@ -7,21 +7,25 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin as UnfoldModelAdmin
+from unfold.decorators import action
 
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
 from common.brand_time import brand_date, brand_datetime
 from notifications.models import Notification
-from support import selectors, services
-from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory
+from support import admin_pages, attention, selectors, services
+from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory, StaffDigestPreference
 
 
 class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -102,6 +106,7 @@ class CaseAdmin(BrandScopedAdmin):
         "email_confirmed_at",
     )
     actions = ("mark_solved", "make_faq")
+    actions_submit_line = ("answer_and_draft_faq",)
     fieldsets = (
         (None, {"fields": ("brand", "kind", "topic", "created_at", "shopper", "email_confirmed_at")}),
         ("Answer", {"fields": ("canned", "reply", "reply_by_sms", "note")}),
@@ -275,7 +280,40 @@ class CaseAdmin(BrandScopedAdmin):
                 services.case_status_set(case_id=obj.pk, status=status, staff_id=staff_id)
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
+            obj.refresh_from_db()
+            return
         obj.refresh_from_db()
+        attention.badges_forget(user_id=staff_id)
+        # unfold runs submit-line buttons from its own save_model, which this one replaces.
+        for submit_action in self.get_actions_submit_line(request, obj.pk):
+            if submit_action.action_name in request.POST:
+                submit_action.method(request, obj)
+
+    @action(description=_("Send and publish as FAQ"), permissions=["faq_draft"])
+    def answer_and_draft_faq(self, request: HttpRequest, obj: Case) -> None:
+        """The answer just sent (or the latest one) becomes an FAQ draft opened in four languages."""
+        try:
+            draft = services.faq_from_case(case_id=obj.pk)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+            return
+        request.faq_draft_id = draft.id  # type: ignore[attr-defined]
+
+    def has_faq_draft_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
+        return bool(
+            self.has_change_permission(request)
+            and request.user.has_perm("support.add_faqarticle")
+            and request.user.has_perm("support.change_faqarticle")
+        )
+
+    def response_change(self, request: HttpRequest, obj: Case) -> HttpResponse:
+        draft_id = getattr(request, "faq_draft_id", None)
+        if draft_id is not None:
+            messages.info(
+                request, _("Draft created without the shopper's details: check it, add languages, publish.")
+            )
+            return HttpResponseRedirect(reverse("admin:support_faqarticle_languages", args=(draft_id,)))
+        return super().response_change(request, obj)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         return None  # nothing related is edited here
@@ -292,7 +330,7 @@ class CaseAdmin(BrandScopedAdmin):
                 continue
         self.message_user(request, f"{done} case(s) solved.")
 
-    @admin.action(description="Turn the latest answer into an FAQ draft", permissions=["change"])
+    @admin.action(description="Turn the latest answer into an FAQ draft", permissions=["faq_draft"])
     def make_faq(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse | None:
         drafts = []
         for case in queryset[:20]:
@@ -302,7 +340,7 @@ class CaseAdmin(BrandScopedAdmin):
                 self.message_user(request, f"{case.reference}: {'; '.join(error.messages)}", messages.WARNING)
         if len(drafts) == 1:
             self.message_user(request, "Draft created: check the wording, then publish it.")
-            return HttpResponseRedirect(reverse("admin:support_faqarticle_change", args=(drafts[0].id,)))
+            return HttpResponseRedirect(reverse("admin:support_faqarticle_languages", args=(drafts[0].id,)))
         if drafts:
             self.message_user(request, f"{len(drafts)} drafts created (unpublished).")
         return None
@@ -319,6 +357,7 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = FaqArticle
         fields = ("brand", "category", "locale", "title", "slug", "body", "position", "published", "statuses")
+        widgets = {"body": admin_pages.AnswerEditor()}  # noqa: RUF012 -- Django's ModelForm API
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from tracking.statuses import ShipmentStatus
@@ -330,6 +369,8 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
             *ShipmentStatus.choices,
         ]
         self.fields["slug"].required = False
+        self.fields["body"].validators.append(MaxLengthValidator(services.MAX_ARTICLE_LENGTH))
+        self.fields["body"].help_text = _("Formatted with the toolbar; scripts and styles are removed.")
 
 
 @admin.register(FaqArticle)
@@ -351,6 +392,21 @@ class FaqArticleAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     list_select_related = ("category",)
     search_fields = ("title", "body")
     readonly_fields = ("views", "helpful_yes", "helpful_no", "from_case")
+    actions_detail = ("edit_languages",)
+
+    @action(description=_("Edit in four languages"), url_path="languages-link", permissions=["change"])
+    def edit_languages(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:support_faqarticle_languages", args=(object_id,)))
+
+    def get_urls(self) -> list[URLPattern]:
+        languages = path(
+            "<path:object_id>/languages/",
+            self.admin_site.admin_view(
+                lambda request, object_id: admin_pages.article_languages_view(self, request, object_id)
+            ),
+            name="support_faqarticle_languages",
+        )
+        return [languages, *super().get_urls()]
 
     def save_model(self, request: HttpRequest, obj: FaqArticle, form: Any, change: bool) -> None:
         try:
@@ -383,3 +439,32 @@ class CannedAnswerAdmin(BrandScopedAdmin):
     list_display = ("title", "locale", "brand")
     list_filter = ("locale", "brand")
     search_fields = ("title", "body")
+
+
+@admin.register(StaffDigestPreference)
+class StaffDigestPreferenceAdmin(UnfoldModelAdmin):  # type: ignore[type-arg]
+    """Each staff member's own digest switch: the page is a form for the signed-in person, nobody else's."""
+
+    def _is_staff(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_staff(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        own_settings = self.admin_site.admin_view(
+            lambda request: admin_pages.digest_settings_view(self, request)
+        )
+        return [path("", own_settings, name="support_staffdigestpreference_changelist")]

@@ -82,7 +82,10 @@ class Case(models.Model):
                 name="case_unique_brand_source",
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["brand", "status", "-priority"], name="case_queue")]
+        indexes: ClassVar = [
+            models.Index(fields=["brand", "status", "-priority"], name="case_queue"),
+            models.Index(fields=["brand", "created_at"], name="case_brand_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -176,6 +179,8 @@ class FaqArticle(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # Lower-cased words without accents: the search of databases without full-text search.
     search_text = models.TextField(blank=True, editable=False)
+    # The same answer in other languages shares this key: the console edits them side by side.
+    translation_key = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     from_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
@@ -185,7 +190,12 @@ class FaqArticle(models.Model):
     class Meta:
         ordering: ClassVar = ["position", "title"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["brand", "locale", "slug"], name="faqarticle_unique_slug")
+            models.UniqueConstraint(fields=["brand", "locale", "slug"], name="faqarticle_unique_slug"),
+            models.UniqueConstraint(
+                fields=["brand", "translation_key", "locale"],
+                condition=~models.Q(translation_key=""),
+                name="faqarticle_unique_translation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,3 +237,41 @@ class AcknowledgementDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.sent}"
+
+
+class StaffDigestPreference(models.Model):
+    """Whether a staff member gets the email digest of new cases, replies and returns, and in which language."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    enabled = models.BooleanField(_("send me the digest"), default=True)
+    language = models.CharField(_("language"), max_length=5, choices=LOCALE_CHOICES, blank=True)
+
+    class Meta:
+        verbose_name = _("email digest")
+        verbose_name_plural = _("email digest")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {'on' if self.enabled else 'off'}"
+
+
+class StaffDigest(models.Model):
+    """One digest for one staff member, written before it is sent: a rerun finds it and sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    covered_from = models.DateTimeField()
+    covered_until = models.DateTimeField()
+    language = models.CharField(max_length=5)
+    # Per brand: {"brand_id": .., "brand": "..", "cases": n, "replies": n, "returns": n}.
+    summary = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "covered_until"], name="staffdigest_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.covered_until:%Y-%m-%d %H:%M}"

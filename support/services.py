@@ -6,8 +6,12 @@ so they follow its guarantees (written with the reply, sent at most once, SMS on
 """
 
 import hashlib
+import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Final
 
 from django.core import signing
@@ -41,11 +45,13 @@ from support.models import (
     FaqCategory,
     Priority,
 )
+from support.redact import redact_shopper
 from support.sanitize import clean_html, plain_text
 from tracking.models import Shipment
 
 MAX_MESSAGE_LENGTH: Final = 5000
 MAX_SUBJECT_LENGTH: Final = 200
+MAX_ARTICLE_LENGTH: Final = 20_000
 # "We have your message" emails to one address a day, whoever asks: Ask us is not a mail relay.
 ACKNOWLEDGEMENTS_PER_ADDRESS_PER_DAY: Final = 3
 CONFIRM_SALT: Final = "support.case.confirm-address"
@@ -340,9 +346,14 @@ def _unique_slug(*, brand_id: int, locale: str, title: str) -> str:
 
 @transaction.atomic
 def faq_article_save(*, article: FaqArticle) -> FaqArticle:
-    """Save an answer with its HTML sanitized and its search vector refreshed."""
-    article.clean()  # same brand, same language as its category
+    """Save an answer with its HTML sanitized and its search vector refreshed; its category must be of
+    the same brand and language (a Polish answer never lands in a Romanian category)."""
+    article.clean()
     article.body = clean_html(article.body)
+    if len(article.body) > MAX_ARTICLE_LENGTH:
+        raise ValidationError(
+            {"body": _("Please keep it under %(limit)s characters.") % {"limit": MAX_ARTICLE_LENGTH}}
+        )
     article.title = " ".join(article.title.split())
     if not article.slug:
         article.slug = _unique_slug(brand_id=article.brand_id, locale=article.locale, title=article.title)
@@ -355,8 +366,9 @@ def faq_article_save(*, article: FaqArticle) -> FaqArticle:
 
 @transaction.atomic
 def faq_from_case(*, case_id: int) -> FaqArticle:
-    """Turn a case's question and latest answer into an unpublished FAQ draft in the case's language."""
-    case = Case.objects.select_related("brand").get(id=case_id)
+    """Turn a case's question and latest answer into an unpublished FAQ draft in the case's language,
+    with the shopper's name, email, phone and order numbers taken out."""
+    case = Case.objects.select_related("brand", "customer", "order").get(id=case_id)
     answer = case.messages.filter(author=Author.AGENT).order_by("-created_at", "-id").first()
     if answer is None:
         raise CaseRefused(_("Answer the case before turning it into an FAQ."))
@@ -366,22 +378,44 @@ def faq_from_case(*, case_id: int) -> FaqArticle:
         category = FaqCategory.objects.create(
             brand=case.brand, locale=locale, title=_("From support"), slug="from-support", position=99
         )
-    paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in _paragraphs(answer.body))
+    scrub = _shopper_redactor(case)
+    paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in _paragraphs(scrub(answer.body)))
     article = FaqArticle(
         brand=case.brand,
         category=category,
         locale=locale,
-        title=case.subject,
+        title=scrub(case.subject)[:200] or _("Answer from support"),
         body=paragraphs,
         published=False,
         position=99,
         from_case=case,
+        translation_key=uuid.uuid4().hex,
     )
     return faq_article_save(article=article)
 
 
+def _shopper_redactor(case: Case) -> Callable[[str], str]:
+    customer = case.customer
+    names = [case.name]
+    emails = [case.email]
+    phones: list[str] = []
+    numbers = [case.order.number] if case.order else []
+    if customer is not None:
+        names += [customer.first_name, customer.last_name]
+        emails.append(customer.email)
+        phones.append(customer.phone)
+        numbers += list(Order.objects.filter(customer=customer).values_list("number", flat=True)[:50])
+    return partial(redact_shopper, names=names, emails=emails, phones=phones, order_numbers=numbers)
+
+
 def _paragraphs(text: str) -> list[str]:
-    return [escape(part.strip()) for part in text.split("\n\n") if part.strip()]
+    """Blank-line separated paragraphs, escaped; a single line break stays one. Browsers send \r\n."""
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [
+        "<br>".join(escape(line.strip()) for line in part.strip().split("\n"))
+        for part in parts
+        if part.strip()
+    ]
 
 
 def article_viewed(*, article_id: int) -> None:
@@ -400,7 +434,7 @@ def help_centre_starter_install(*, brand: Brand) -> int:
     Returns how many answers were added. Answers the brand already has (same slug) are left as edited.
     """
     from common.shopper import enabled_locales
-    from support.starter import ANSWERS, CANNED, CATEGORIES
+    from support.starter import ANSWERS, CANNED, CATEGORIES, starter_translation_key
 
     added = 0
     for locale in enabled_locales(brand):
@@ -425,6 +459,7 @@ def help_centre_starter_install(*, brand: Brand) -> int:
                     body=answer.body,
                     position=position,
                     statuses=list(answer.statuses),
+                    translation_key=starter_translation_key(position),
                 )
             )
             added += 1

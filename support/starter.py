@@ -281,3 +281,8 @@ CANNED: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
 }
+
+
+def starter_translation_key(position: int) -> str:
+    """The key tying a starter answer to the same answer in the other languages (they share positions)."""
+    return f"starter-{ANSWERS['en'][position].slug}" if position < len(ANSWERS["en"]) else ""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
 from common.settings_forms import settings_form
+from console.shopper_link import ViewAsShopperMixin
 from tracking import simulation, webhooks
 from tracking.models import (
     InboundWebhook,
@@ -23,6 +24,7 @@ from tracking.models import (
     WebhookResult,
 )
 from tracking.numbers import tracking_number_key
+from tracking.selectors import DeliveryOutcome, delivery_outcome_q, with_delivery_promise
 
 
 class TrackingNumberSearchMixin:
@@ -69,6 +71,25 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeliveryOutcomeFilter(admin.SimpleListFilter):
+    """On time, late or stuck, as the dashboard counts them (days in the admin's time zone)."""
+
+    title = "delivery"
+    parameter_name = "outcome"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in DeliveryOutcome.CHOICES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Shipment]) -> QuerySet[Shipment]:
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {choice for choice, _ in DeliveryOutcome.CHOICES}:
+            return queryset.none()
+        annotated = with_delivery_promise(queryset, zone=timezone.get_current_timezone())
+        return annotated.filter(delivery_outcome_q(value))
+
+
 class UnmatchedFilter(admin.SimpleListFilter):
     title = "unmatched"
     parameter_name = "unmatched"
@@ -110,7 +131,7 @@ class TrackingEventInline(BrandScopedTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
+class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAdmin):
     list_display = (
         "tracking_number",
         "carrier_name",
@@ -122,7 +143,7 @@ class ShipmentAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
     )
     # The newest parcels are the ones asked about; late and stuck ones are a filter away (Attention).
     ordering = ("-created_at", "-id")
-    list_filter = (AttentionFilter, "status", "direction", "carrier_code", "brand")
+    list_filter = (AttentionFilter, DeliveryOutcomeFilter, "status", "direction", "carrier_code", "brand")
     search_fields = ("tracking_number", "order__number", "order__customer__email")
     list_select_related = ("order", "brand")
     date_hierarchy = "created_at"

@@ -76,6 +76,8 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
             models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
             models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
+            # The console's figures read a brand's parcels by the day they shipped.
+            models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
         ]
         ordering: ClassVar = ["created_at", "id"]
 
@@ -184,6 +186,8 @@ class InboundWebhook(models.Model):
             models.Index(fields=["result", "received_at"], name="inbound_webhook_result_idx"),
             models.Index(fields=["brand", "tracking_key"], name="inbound_webhook_key_idx"),
             models.Index(fields=["brand", "order_external_id"], name="inbound_webhook_order_idx"),
+            # The console's per-provider figures: the last call and the week's calls of one brand.
+            models.Index(fields=["brand", "provider", "received_at"], name="inbound_webhook_provider_idx"),
             # The retention purge walks only rows that still hold a body.
             models.Index(fields=["received_at"], condition=~Q(body=""), name="inbound_webhook_body_kept_idx"),
         ]
@@ -229,6 +233,7 @@ class TrackingPageView(models.Model):
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["order", "day"], name="page_view_unique_day")
         ]
+        indexes: ClassVar = [models.Index(fields=["day", "order"], name="page_view_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.order} {self.day}: {self.views}"

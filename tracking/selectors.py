@@ -1,13 +1,39 @@
 """Reads for tracking: the page's data in a constant number of queries, lookups, admin lists."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Left, TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
+from common.periods import Period
 from orders.models import Order, OrderLine
-from tracking.models import Shipment, ShipmentLine, TrackingEvent
+from tracking.models import (
+    Direction,
+    InboundWebhook,
+    Shipment,
+    ShipmentLine,
+    TrackingEvent,
+    TrackingPageView,
+    WebhookResult,
+)
 from tracking.statuses import RANK, ShipmentStatus
 
 
@@ -127,3 +153,223 @@ def shipment_message_facts(*, shipment_id: int) -> dict[str, str]:
         "status": shipment.status,
         "locale": shipment.order.locale,
     }
+
+
+# The console's test events carry this user-agent (a header kept with every call): the figures leave
+# them out, so "last call" always means the provider's own.
+SAMPLE_USER_AGENT = "postpurchase-console-test-event"
+_IS_SAMPLE = Q(**{"headers__user-agent": SAMPLE_USER_AGENT})
+_NOT_SAMPLE = Q(**{"headers__user-agent__isnull": True}) | ~_IS_SAMPLE
+
+# Calls we answered with an error: the provider sees a 4xx and retries or gives up.
+REFUSED_RESULTS: frozenset[str] = frozenset(
+    {WebhookResult.REJECTED, WebhookResult.INVALID, WebhookResult.FAILED}
+)
+REASON_CHARS = 160
+
+
+@dataclass(frozen=True)
+class RefusalReason:
+    result: str
+    reason: str
+    last_day: int
+    last_week: int
+
+    @property
+    def result_label(self) -> str:
+        return str(WebhookResult(self.result).label)
+
+
+@dataclass
+class WebhookCallStats:
+    """One provider's calls for one brand: when the last came, what was accepted and what refused."""
+
+    provider: str
+    last_received_at: datetime | None = None
+    last_result: str = ""
+    accepted_day: int = 0
+    accepted_week: int = 0
+    refused_day: int = 0
+    refused_week: int = 0
+    reasons: list[RefusalReason] = field(default_factory=list)
+    test_events_week: int = 0
+
+    @property
+    def last_result_label(self) -> str:
+        return str(WebhookResult(self.last_result).label) if self.last_result else ""
+
+
+def webhook_call_stats(
+    *, brand_id: int, providers: Sequence[str], now: datetime
+) -> dict[str, WebhookCallStats]:
+    """Per provider, the last call and the last 24 h / 7 d accepted and refused, grouped by reason.
+
+    The console's own test events are counted apart. One grouped query over the brand's week plus
+    one indexed lookup per provider, whatever the volume.
+    """
+    stats = {provider: WebhookCallStats(provider=provider) for provider in providers}
+    day_ago, week_ago = now - timedelta(hours=24), now - timedelta(days=7)
+    reason = Case(
+        When(result__in=REFUSED_RESULTS, then=Left("error", REASON_CHARS)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    groups = (
+        InboundWebhook.objects.filter(brand_id=brand_id, provider__in=providers, received_at__gte=week_ago)
+        .annotate(
+            reason=reason,
+            is_sample=Case(
+                When(_IS_SAMPLE, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .values("provider", "result", "reason", "is_sample")
+        .annotate(week=Count("id"), day=Count("id", filter=Q(received_at__gte=day_ago)))
+        .order_by()
+    )
+    for group in groups:
+        entry = stats[group["provider"]]
+        if group["is_sample"]:
+            entry.test_events_week += group["week"]
+        elif group["result"] in REFUSED_RESULTS:
+            entry.refused_day += group["day"]
+            entry.refused_week += group["week"]
+            entry.reasons.append(
+                RefusalReason(
+                    result=group["result"],
+                    reason=group["reason"],
+                    last_day=group["day"],
+                    last_week=group["week"],
+                )
+            )
+        else:
+            entry.accepted_day += group["day"]
+            entry.accepted_week += group["week"]
+    for entry in stats.values():
+        entry.reasons.sort(key=lambda item: (-item.last_week, item.reason))
+        last = (
+            InboundWebhook.objects.filter(brand_id=brand_id, provider=entry.provider)
+            .filter(_NOT_SAMPLE)
+            .order_by("-received_at", "-id")
+            .values_list("received_at", "result")
+            .first()
+        )
+        if last is not None:
+            entry.last_received_at, entry.last_result = last
+    return stats
+
+
+# ---- console figures -------------------------------------------------------------------------------
+
+
+class DeliveryOutcome:
+    """How a parcel shipped in a period went: the console's filters and figures share these names."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    STUCK = "stuck"
+    CHOICES = ((ON_TIME, _("Delivered on time")), (LATE, _("Late")), (STUCK, _("Stuck")))
+
+
+def with_delivery_promise(queryset: QuerySet[Shipment], *, zone: tzinfo) -> QuerySet[Shipment]:
+    """Annotate the local delivery day and the last day the estimate promised, for outcome filters."""
+    return queryset.annotate(
+        delivered_on=TruncDate("delivered_at", tzinfo=zone),
+        promised_by=Coalesce("estimated_delivery_latest", "estimated_delivery"),
+    )
+
+
+def delivery_outcome_q(outcome: str) -> Q:
+    """The condition of an outcome over a queryset annotated by `with_delivery_promise`.
+
+    On time: delivered no later than the estimate (or with no estimate: nothing promised was broken).
+    Late: delivered after the estimate, or still on its way and flagged late. Stuck: still on its
+    way with no scan for too long. A parcel may be both late and stuck.
+    """
+    delivered = Q(delivered_at__isnull=False)
+    if outcome == DeliveryOutcome.ON_TIME:
+        return delivered & (Q(promised_by__isnull=True) | Q(delivered_on__lte=F("promised_by")))
+    if outcome == DeliveryOutcome.LATE:
+        return (delivered & Q(delivered_on__gt=F("promised_by"))) | Q(
+            delivered_at__isnull=True, late_since__isnull=False
+        )
+    if outcome == DeliveryOutcome.STUCK:
+        return Q(delivered_at__isnull=True, stuck_since__isnull=False)
+    raise ValueError(f"unknown delivery outcome {outcome!r}")
+
+
+@dataclass(frozen=True)
+class CarrierFigures:
+    """Outbound parcels shipped in a period by one carrier, and what became of them; `_prev` for the
+    period before."""
+
+    carrier_code: str
+    carrier_name: str
+    shipped: int
+    shipped_prev: int
+    delivered: int
+    delivered_prev: int
+    on_time: int
+    on_time_prev: int
+    late: int
+    late_prev: int
+    stuck: int
+    stuck_prev: int
+
+
+def shipment_figures_by_carrier(*, brand_ids: Sequence[int], period: Period) -> list[CarrierFigures]:
+    """Parcels shipped in the period and the one before, by carrier, with their outcomes; one query."""
+    previous = period.previous
+    current_q = Q(shipped_at__gte=period.start)
+    previous_q = Q(shipped_at__lt=previous.end)
+    shipped = with_delivery_promise(
+        Shipment.objects.filter(
+            brand_id__in=brand_ids,
+            direction=Direction.OUTBOUND,
+            shipped_at__gte=previous.start,
+            shipped_at__lt=period.end,
+        ),
+        zone=period.zone,
+    )
+    counts: dict[str, Any] = {}
+    for name, condition in (
+        ("shipped", Q()),
+        ("delivered", Q(delivered_at__isnull=False)),
+        ("on_time", delivery_outcome_q(DeliveryOutcome.ON_TIME)),
+        ("late", delivery_outcome_q(DeliveryOutcome.LATE)),
+        ("stuck", delivery_outcome_q(DeliveryOutcome.STUCK)),
+    ):
+        counts[name] = Count("id", filter=current_q & condition)
+        counts[f"{name}_prev"] = Count("id", filter=previous_q & condition)
+    rows = (
+        shipped.values("carrier_code")
+        .annotate(carrier_name=Max("carrier_name"), **counts)
+        .order_by("-shipped", "carrier_code")
+    )
+    return [CarrierFigures(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class PageViewFigures:
+    views: int
+    views_prev: int
+    orders_viewed: int
+    orders_viewed_prev: int
+
+
+def tracking_page_view_figures(*, brand_ids: Sequence[int], period: Period) -> PageViewFigures:
+    """Where-is-my-order page views (local days) in the period and the one before; one query."""
+    previous = period.previous
+    totals = TrackingPageView.objects.filter(
+        order__brand_id__in=brand_ids, day__gte=previous.first_day, day__lte=period.last_day
+    ).aggregate(
+        total=Sum("views", filter=Q(day__gte=period.first_day), default=0),
+        total_prev=Sum("views", filter=Q(day__lte=previous.last_day), default=0),
+        orders_viewed=Count("order_id", filter=Q(day__gte=period.first_day), distinct=True),
+        orders_viewed_prev=Count("order_id", filter=Q(day__lte=previous.last_day), distinct=True),
+    )
+    return PageViewFigures(
+        views=totals["total"],
+        views_prev=totals["total_prev"],
+        orders_viewed=totals["orders_viewed"],
+        orders_viewed_prev=totals["orders_viewed_prev"],
+    )

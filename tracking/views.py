@@ -13,7 +13,13 @@ from brands import selectors as brand_selectors
 from brands.models import Brand
 from common.identity import shopper_proved
 from common.ratelimits import post_field, rate_limited_page, shopper_ratelimit
-from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
+from common.shopper import (
+    is_counted_view,
+    is_staff_view,
+    render_shopper,
+    shopper_locale,
+    shopper_page,
+)
 from tracking import presentation, selectors, services
 from tracking.blocks import TrackingPageContext, render_blocks
 from tracking.forms import LookupForm
@@ -80,7 +86,8 @@ def page(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
         return _not_found(request, brand)
     order = data.order
     locale = shopper_locale(request=request, brand=brand, preferred=(order.customer.locale, order.locale))
-    if is_counted_view(request):
+    # Staff opening the page from the console are not shoppers asking where their order is.
+    if is_counted_view(request) and not is_staff_view(request, token=token):
         services.page_view_record(order_id=order.id, day=timezone.now().date())
     with translation.override(locale):
         tracking = presentation.tracking_page(data=data, time_zone=brand.timezone, now=timezone.now())

@@ -184,14 +184,17 @@ def inbound_webhook_receive(
     if len(body) > max_body:
         return _refuse(record, 413, WebhookResult.REJECTED, f"Body exceeds the {max_body}-byte limit.")
 
-    secret = brand_selectors.webhook_secret(brand=brand, provider=provider)
+    # During a rotation's grace period the replaced secret still verifies (brands.services).
+    accepted = brand_selectors.webhook_secrets_accepted(brand=brand, provider=provider)
     adapter = _adapter(provider)
     kwargs: dict[str, Any] = {"query": query or {}} if provider == Provider.SHIPPO else {}
-    record.signature_valid = bool(secret) and adapter.verify_signature(
-        secret=secret, body=body, headers=headers, **kwargs
+    record.signature_valid = any(
+        adapter.verify_signature(secret=secret, body=body, headers=headers, **kwargs) for secret in accepted
     )
     if not record.signature_valid:
-        reason = "No webhook secret is configured for this provider." if not secret else "Invalid signature."
+        reason = (
+            "No webhook secret is configured for this provider." if not accepted else "Invalid signature."
+        )
         return _refuse(record, 401, WebhookResult.REJECTED, reason)
 
     record.body = _stored_body(body)

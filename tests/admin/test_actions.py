@@ -211,7 +211,10 @@ ACTIONS: dict[tuple[str, str], ActionCase] = {
         seed_requested_return, return_state, became(ReturnStatus.APPROVED)
     ),
     ("returns.return", "reject"): ActionCase(
-        seed_requested_return, return_state, became(ReturnStatus.REJECTED)
+        seed_requested_return,
+        return_state,
+        became(ReturnStatus.REJECTED),
+        extra={"apply": "yes", "reason": "The return window had closed."},
     ),
     ("returns.return", "mark_received"): ActionCase(
         seed_approved_return, return_state, became(ReturnStatus.RECEIVED)

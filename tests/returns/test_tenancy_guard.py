@@ -182,17 +182,17 @@ def manager(client, staff_of, brand):
 
 
 @pytest.mark.parametrize(
-    ("changelist", "action", "path"),
+    ("changelist", "action", "path", "extra"),
     [
-        ("return", "approve", ()),
-        ("return", "reject", ()),
-        ("return", "mark_received", (ReturnStatus.APPROVED,)),
-        ("return", "resolve", (ReturnStatus.APPROVED, ReturnStatus.RECEIVED)),
-        ("incomingreturn", "mark_received", (ReturnStatus.APPROVED,)),
+        ("return", "approve", (), {}),
+        ("return", "reject", (), {"apply": "yes", "reason": "Past the return window."}),
+        ("return", "mark_received", (ReturnStatus.APPROVED,), {}),
+        ("return", "resolve", (ReturnStatus.APPROVED, ReturnStatus.RECEIVED), {}),
+        ("incomingreturn", "mark_received", (ReturnStatus.APPROVED,), {}),
     ],
 )
 def test_a_returns_manager_cannot_act_on_another_brands_return(
-    client, manager, brand, other_brand, changelist, action, path
+    client, manager, brand, other_brand, changelist, action, path, extra
 ):
     """BrandScopedMixin.get_queryset and .get_search_results: an action reaches only one's brands.
 
@@ -203,7 +203,8 @@ def test_a_returns_manager_cannot_act_on_another_brands_return(
     foreign = open_return(other_brand, to=path)
     before, mine_before = snapshot(foreign), snapshot(mine)
     response = client.post(
-        f"/admin/returns/{changelist}/", {"action": action, "_selected_action": [foreign.id, mine.id]}
+        f"/admin/returns/{changelist}/",
+        {"action": action, "_selected_action": [foreign.id, mine.id], **extra},
     )
     assert response.status_code == 302
     assert snapshot(foreign) == before

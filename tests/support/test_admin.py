@@ -103,7 +103,7 @@ def test_turning_an_answer_into_an_faq_opens_the_draft(client, brand, agent, que
     response = client.post("/admin/support/case/", {"action": "make_faq", "_selected_action": [question.id]})
     draft = FaqArticle.objects.get(from_case=question)
     assert response.status_code == 302
-    assert response.url == f"/admin/support/faqarticle/{draft.id}/change/"
+    assert response.url == f"/admin/support/faqarticle/{draft.id}/languages/"
     assert draft.published is False
 
 
@@ -195,5 +195,5 @@ def test_a_merchant_may_reword_the_support_reply_with_its_own_values(admin_clien
     assert admin_client.post("/admin/notifications/messagetemplate/add/", good).status_code == 302
     bad = {**form, "locale": "ro", "subject": "x", "body": "{{ no_such_value }}"}
     response = admin_client.post("/admin/notifications/messagetemplate/add/", bad)
-    assert "The template cannot be rendered" in response.content.decode()
+    assert "uses variables this message does not have: no_such_value" in response.content.decode()
     assert list(MessageTemplate.objects.values_list("locale", flat=True)) == ["en"]

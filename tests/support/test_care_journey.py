@@ -52,14 +52,14 @@ def test_a_sad_face_becomes_a_case_that_an_agent_answers(
     page.goto(f"{live_server.url}/admin/login/?next=/admin/support/case/")
     page.locator("#id_username").fill("casa-verde-agent")
     page.locator("#id_password").fill("pw")
-    page.locator("input[type=submit]").click()
+    page.locator("#id_password").press("Enter")
     page.wait_for_url("**/admin/support/case/")
     page.get_by_role("link", name=case.reference).click()
     assert "Cana a ajuns spartă." in page.locator(".case-thread").inner_text()
     assert "FAN1042" in page.content()
     screenshot(page, "care-agent-case")
     page.locator("#id_reply").fill("Ne pare rău, Ioana! Îți trimitem azi o cană nouă, fără cost.")
-    page.locator("input[name=_save]").click()
+    page.locator("button[name=_save]").click()
     page.wait_for_url("**/admin/support/case/")
 
     # The answer is in the shopper's inbox, in the thread, and the case waits on the shopper.

@@ -18,8 +18,6 @@ class Command(BaseCommand):
         found = selectors.brand_by_slug(slug=brand)
         if found is None:
             raise CommandError(f"No brand with slug {brand!r}.")
-        if len(secret) > 255:
-            raise CommandError("The secret is longer than 255 characters.")
         try:
             services.webhook_secret_set(brand=found, provider=provider, secret=secret)
         except ValueError as exc:
