@@ -9,7 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
+from brands.forms import BrandForm
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
 from brands.selectors import may_manage_connections
 from brands.staff_forms import StaffLoginForm
@@ -20,7 +22,8 @@ admin.site.login_template = "brands/staff/login.html"
 
 
 @admin.register(Brand)
-class BrandAdmin(BrandScopedAdmin):
+class BrandAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = BrandForm
     list_display = ("name", "slug", "default_locale", "timezone", "custom_domain")
     search_fields = ("name", "slug")
     fieldsets = (

@@ -1,19 +1,23 @@
 """Brand scoping for the admin: staff see and choose only the rows of brands they belong to."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import admin
-from django.contrib.admin.utils import NotRelationField, get_fields_from_path
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DataError, models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import TabularInline as UnfoldTabularInline
 
 from brands.models import Brand
 from brands.permissions import BrandRolePermissionsMixin
 from brands.selectors import brand_ids_for_user
+from common.locales import TIMEZONES
 
 
 def brand_lookup(model: type[models.Model]) -> str | None:
@@ -71,6 +75,14 @@ class BrandScopedMixin(BrandRolePermissionsMixin):
             formfield.queryset = scope_to_user(formfield.queryset, request)
         return formfield
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        # A brand column says nothing to staff of one brand: give its width to the columns that do.
+        columns = super().get_list_display(request)  # type: ignore[misc]
+        ids = brand_ids_for_user(user=request.user)
+        if ids is not None and len(ids) == 1 and "brand" in columns and columns[0] != "brand":
+            return [column for column in columns if column != "brand"]
+        return columns
+
     def get_list_filter(self, request: HttpRequest) -> Any:
         # A plain related-field filter lists every row of the related table (every brand's name):
         # offer only the values present in this user's scoped changelist.
@@ -93,10 +105,40 @@ class BrandScopedMixin(BrandRolePermissionsMixin):
             )
         return super().changelist_view(request, extra_context)  # type: ignore[misc,no-any-return]
 
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # One row belongs to one brand: read (and type) its times in that brand's zone, even for staff
+        # whose brands lie in different zones and whose lists therefore speak UTC.
+        zone = _brand_zone_of(self.get_queryset(request), object_id)  # type: ignore[attr-defined]
+        if zone is None:
+            return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc,no-any-return]
+        with timezone.override(ZoneInfo(zone)):
+            response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+            if isinstance(response, TemplateResponse):
+                response.render()  # rendered lazily otherwise: after the zone is gone
+            return response  # type: ignore[no-any-return]
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         # Autocomplete widgets query the related admin's search: keep that scoped too.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
         return scope_to_user(queryset, request), may_have_duplicates
+
+
+def _brand_zone_of(queryset: QuerySet[Any], object_id: str) -> str | None:
+    lookup = brand_lookup(queryset.model)
+    if lookup is None:
+        return None
+    path = "timezone" if lookup == "id" else f"{lookup.removesuffix('_id')}__timezone"
+    try:
+        zone = queryset.filter(pk=unquote(object_id)).values_list(path, flat=True).first()
+    except (ValueError, ValidationError, DataError):
+        return None  # not an id: the admin answers that itself
+    return zone if zone in TIMEZONES else None
 
 
 class BrandScopedAdmin(BrandScopedMixin, UnfoldModelAdmin):  # type: ignore[type-arg]

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -7,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from common.history import staff_history_user
 from common.locales import (
     LOCALE_CHOICES,
     validate_shopper_locale,
@@ -98,6 +101,7 @@ class Brand(models.Model):
         help_text=_("A host such as track.example.com that serves this brand's pages."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -124,6 +128,22 @@ class Brand(models.Model):
             raise ValidationError({"default_locale": _("The default language must be enabled.")})
         if self.custom_domain == "":
             self.custom_domain = None
+
+
+def refuse_languages_not_enabled(*, brand: Brand, codes: Iterable[str]) -> None:
+    """Raise when a text is given in a language the brand does not serve: shoppers would never see it.
+
+    The error names no field: the texts are edited as one input per language, or through the API.
+    """
+    enabled = set(brand.enabled_locales or [])
+    stray = sorted(code for code in codes if code not in enabled)
+    if stray:
+        raise ValidationError(
+            _(
+                "%(brand)s does not serve these languages: %(codes)s. Enable them on the brand first, or leave them empty."
+            ),
+            params={"brand": brand.name, "codes": ", ".join(stray)},
+        )
 
 
 class BrandLookDraft(models.Model):

@@ -5,15 +5,18 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import Brand
 from brands.selectors import brand_ids_for_user
+from common.settings_forms import settings_form
 from feedback import selectors
 from feedback.models import DeliveryRating, FeedbackSettings, NpsRequest
 
 
 @admin.register(FeedbackSettings)
-class FeedbackSettingsAdmin(BrandScopedAdmin):
+class FeedbackSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(FeedbackSettings)
     list_display = (
         "brand",
         "nps_enabled",

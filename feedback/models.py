@@ -4,8 +4,10 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.locales import LOCALE_CHOICES
 from common.tokens import new_public_token
 from orders.models import Customer, Order
@@ -33,6 +35,7 @@ class FeedbackSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(24 * 30)],
         help_text="How long after the first answer a shopper may change a delivery rating.",
     )
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "feedback settings"

@@ -10,9 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
+from common.settings_forms import settings_form
 from loyalty import figures, services
+from loyalty.forms import LoyaltyTierForm
 from loyalty.models import (
     DiscountCode,
     LedgerEntry,
@@ -24,7 +27,8 @@ from loyalty.models import (
 
 
 @admin.register(LoyaltyProgramme)
-class LoyaltyProgrammeAdmin(BrandScopedAdmin):
+class LoyaltyProgrammeAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(LoyaltyProgramme)
     list_display = (
         "brand",
         "active",
@@ -62,7 +66,8 @@ def _offer_figures(brand_ids: set[int] | None) -> Any:
 
 
 @admin.register(LoyaltyTier)
-class LoyaltyTierAdmin(BrandScopedAdmin):
+class LoyaltyTierAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = LoyaltyTierForm
     list_display = ("name", "brand", "min_points", "perks")
     list_filter = ("brand",)
 

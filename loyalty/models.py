@@ -4,10 +4,14 @@ from decimal import Decimal
 from typing import ClassVar, Final
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from brands.models import Brand
+from brands.models import Brand, refuse_languages_not_enabled
+from common.history import staff_history_user
 from common.locales import validate_currency
 from orders.models import MONEY, Customer, Order
 
@@ -58,6 +62,7 @@ class LoyaltyProgramme(models.Model):
     store_url = models.URLField(
         max_length=500, blank=True, help_text="Where a referred friend is sent to shop."
     )
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name = "loyalty programme"
@@ -78,6 +83,7 @@ class LoyaltyTier(models.Model):
         blank=True,
         help_text='Name and perks by language: {"ro": {"name": "…", "perks": "…"}}.',
     )
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -87,6 +93,20 @@ class LoyaltyTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.min_points}+)"
+
+    def clean(self) -> None:
+        translations = self.translations
+        parts = {"name", "perks"}
+        if not isinstance(translations, dict) or not all(
+            isinstance(code, str)
+            and isinstance(texts, dict)
+            and set(texts) <= parts
+            and all(isinstance(text, str) for text in texts.values())
+            for code, texts in translations.items()
+        ):
+            raise ValidationError(_('Name and perks by language: {"ro": {"name": "…", "perks": "…"}}.'))
+        if self.brand_id:
+            refuse_languages_not_enabled(brand=self.brand, codes=translations)
 
 
 class LoyaltyAccount(models.Model):

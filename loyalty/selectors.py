@@ -1,5 +1,6 @@
 """Reads for loyalty: a member's standing for the tracking page in a fixed number of queries, figures."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -175,3 +176,11 @@ def customer_tier_name(*, brand_id: int, customer_id: int, now: datetime | None 
     tiers = translated_tiers(list(LoyaltyTier.objects.filter(brand_id=brand_id)), "")
     tier = rules.tier_for(year_points=year, tiers=tiers)
     return tier.name if tier else ""
+
+
+def tier_names(*, brand_ids: Collection[int] | None) -> list[str]:
+    """The (untranslated) tier names of these brands, every brand when None: what offers target."""
+    tiers = LoyaltyTier.objects.all()
+    if brand_ids is not None:
+        tiers = tiers.filter(brand_id__in=brand_ids)
+    return sorted(set(tiers.values_list("name", flat=True)))

@@ -8,10 +8,12 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from notifications import messages as rendering
 from notifications import selectors, services, template_pages
 from notifications.editor import Draft
+from notifications.forms import NotificationSettingsForm
 from notifications.models import Channel, MessageTemplate, Notification, NotificationSettings
 from notifications.segments import sms_length
 from notifications.triggers import TRIGGERS
@@ -84,7 +86,7 @@ class MessageTemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(MessageTemplate)
-class MessageTemplateAdmin(BrandScopedAdmin):
+class MessageTemplateAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     """The raw rows; merchants edit them in the console's message editor (notifications/template_pages.py)."""
 
     form = MessageTemplateForm
@@ -141,7 +143,8 @@ class MessageTemplateAdmin(BrandScopedAdmin):
 
 
 @admin.register(NotificationSettings)
-class NotificationSettingsAdmin(BrandScopedAdmin):
+class NotificationSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = NotificationSettingsForm
     list_display = ("brand", "quiet_hours_start", "quiet_hours_end", "sms_max_segments")
     list_select_related = ("brand",)
 
@@ -155,8 +158,6 @@ class NotificationAdmin(BrandScopedAdmin):
         "channel",
         "to",
         "state",
-        "attempts",
-        "provider_id",
         "error_code",
     )
     list_filter = ("state", "channel", "trigger", "brand", "is_test")

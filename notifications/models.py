@@ -1,9 +1,15 @@
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.locales import LOCALE_CHOICES
+from notifications.triggers import trigger_switches
 from orders.models import Customer
 
 
@@ -33,25 +39,45 @@ class NotificationSettings(models.Model):
 
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="notification_settings")
     disabled = models.JSONField(
-        default=list, blank=True, help_text='Switched-off "trigger:channel" pairs, e.g. ["shipped:sms"].'
+        default=list, blank=True, help_text="Messages this brand does not send, by trigger and channel."
     )
-    quiet_hours_start = models.PositiveSmallIntegerField(default=21, help_text="Hour (brand time) SMS stop.")
-    quiet_hours_end = models.PositiveSmallIntegerField(default=8, help_text="Hour (brand time) SMS resume.")
-    sms_max_segments = models.PositiveSmallIntegerField(default=2)
+    quiet_hours_start = models.PositiveSmallIntegerField(
+        default=21, validators=[MaxValueValidator(23)], help_text="Hour (brand time) SMS stop."
+    )
+    quiet_hours_end = models.PositiveSmallIntegerField(
+        default=8, validators=[MaxValueValidator(23)], help_text="Hour (brand time) SMS resume."
+    )
+    sms_max_segments = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
     sms_collapse_seconds = models.PositiveIntegerField(
         default=120,
+        validators=[MaxValueValidator(3600)],
         help_text="Parcel SMS wait this long; a newer status of the same parcel in the meantime replaces them.",
     )
     sms_per_second = models.PositiveSmallIntegerField(
-        default=1, help_text="Messages a second this brand's SMS sender may take (Twilio: 1 for a long code)."
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Messages a second this brand's SMS sender may take (Twilio: 1 for a long code).",
     )
     promo_code = models.CharField(max_length=40, blank=True, help_text="Offered in the order confirmation.")
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "notification settings"
 
     def __str__(self) -> str:
         return f"Notification settings for {self.brand}"
+
+    def clean(self) -> None:
+        switches = trigger_switches()
+        if not isinstance(self.disabled, list):
+            raise ValidationError({"disabled": _("A list of trigger:channel pairs.")})
+        unknown = [str(item) for item in self.disabled if item not in switches]
+        if unknown:
+            raise ValidationError(
+                {"disabled": _("Unknown trigger or channel: %(names)s.") % {"names": ", ".join(unknown)}}
+            )
 
     def enabled(self, trigger: str, channel: str) -> bool:
         return f"{trigger}:{channel}" not in (self.disabled or [])
@@ -67,6 +93,7 @@ class MessageTemplate(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [

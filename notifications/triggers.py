@@ -31,6 +31,7 @@ class Trigger:
 
 
 TRIGGERS: dict[str, Trigger] = {}
+CHANNEL_LABELS: Final[dict[str, str]] = {"sms": "SMS", "email": "Email"}
 
 # Other apps add plain values to a trigger's context (offers adds "recommendations" to the
 # delivered message) without notifications importing them: (trigger, customer_id) -> values.
@@ -45,6 +46,15 @@ def register_context_provider(provider: ContextProvider) -> None:
 
 def register_trigger(trigger: Trigger) -> None:
     TRIGGERS[trigger.name] = trigger
+
+
+def trigger_switches() -> dict[str, str]:
+    """Every "trigger:channel" a brand may switch off, with a label for the console."""
+    return {
+        f"{name}:{channel}": f"{trigger.label} · {CHANNEL_LABELS.get(channel, channel)}"
+        for name, trigger in sorted(TRIGGERS.items())
+        for channel in trigger.channels
+    }
 
 
 # What tracking hands every parcel message (tracking.selectors.shipment_message_facts).

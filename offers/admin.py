@@ -2,60 +2,31 @@
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from brands.admin_forms import BrandDataFormAdmin
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
-from offers import content
+from offers.forms import ContentBlockForm, OffersSettingsForm, RecommendationRuleForm
 from offers.models import ContentBlock, OffersSettings, RecommendationRule
 
 
 @admin.register(OffersSettings)
-class OffersSettingsAdmin(BrandScopedAdmin):
+class OffersSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = OffersSettingsForm
     list_display = ("brand", "store_hosts", "thank_you_percent", "birthday_percent", "anniversary_percent")
 
 
 @admin.register(RecommendationRule)
-class RecommendationRuleAdmin(BrandScopedAdmin):
+class RecommendationRuleAdmin(BrandDataFormAdmin, BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = RecommendationRuleForm
     list_display = ("brand", "category", "suggest_categories")
     list_filter = ("brand",)
 
 
-class ContentBlockForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = ContentBlock
-        fields = (
-            "brand",
-            "kind",
-            "title",
-            "body",
-            "image_url",
-            "link_url",
-            "link_label",
-            "discount_code",
-            "locale",
-            "categories",
-            "statuses",
-            "tiers",
-            "starts_on",
-            "ends_on",
-            "priority",
-            "active",
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if self.instance.brand_id or data.get("brand"):
-            for name, value in data.items():
-                setattr(self.instance, name, value)
-            content.content_block_clean(block=self.instance)
-            data["body"] = self.instance.body
-        return data
-
-
 @admin.register(ContentBlock)
-class ContentBlockAdmin(BrandScopedAdmin):
+class ContentBlockAdmin(BrandDataFormAdmin, BrandScopedHistoryAdmin, BrandScopedAdmin):
     form = ContentBlockForm
     list_display = (
         "title",

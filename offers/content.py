@@ -3,15 +3,19 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
+from loyalty.selectors import tier_names
 from offers.models import ContentBlock, OffersSettings
+from orders.selectors import categories_without_products
+from tracking.statuses import ShipmentStatus
 
 ALLOWED_TAGS: Final = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4"}
 ALLOWED_ATTRIBUTES: Final = {"a": {"href", "title"}}
@@ -57,6 +61,38 @@ def content_block_clean(*, block: ContentBlock) -> None:
         value = getattr(block, name)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ValidationError({name: 'A list of names, e.g. ["phones"].'})
+    targeting_refusals(block=block)
+
+
+def targeting_refusals(*, block: ContentBlock) -> None:
+    """Refuse a status no parcel has, or an end before the start: the block would never be shown."""
+    errors: dict[str, Any] = {}
+    if unknown := sorted(set(block.statuses) - set(ShipmentStatus.values)):
+        errors["statuses"] = _("Unknown parcel status: %(names)s.") % {"names": ", ".join(unknown)}
+    if block.starts_on and block.ends_on and block.ends_on < block.starts_on:
+        errors["ends_on"] = _("The last day comes before the first.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def catalogue_refusals(
+    *, brand_id: int, categories: Iterable[str] = (), tiers: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Targets that match nothing of the brand's own: a category no product is in, a tier it lacks.
+
+    Asked where a person picks targets (the console's forms), for the values they add: data written
+    before the catalogue arrived stays as it is.
+    """
+    errors: dict[str, Any] = {}
+    if unmatched := categories_without_products(brand_id=brand_id, categories=categories):
+        errors["categories"] = _("No product of this brand is in: %(names)s.") % {
+            "names": ", ".join(unmatched)
+        }
+    if missing := sorted(set(tiers) - set(tier_names(brand_ids=[brand_id]))):
+        errors["tiers"] = _("This brand has no loyalty tier named: %(names)s.") % {
+            "names": ", ".join(missing)
+        }
+    return errors
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,21 @@
 """Recommendation rules and precomputed picks, content blocks for the tracking page, occasion offers."""
 
-from typing import ClassVar
+import re
+from typing import ClassVar, Final
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.locales import LOCALE_CHOICES
 from orders.models import Customer, Product
+
+HOST_NAME: Final = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")
+NO_PRODUCT_IN: Final = _("No product of this brand is in: %(names)s.")
 
 
 def _empty_list() -> list[str]:
@@ -37,12 +45,28 @@ class OffersSettings(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Single-use code in the thank-you (0: none).",
     )
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "offers settings"
 
     def __str__(self) -> str:
         return f"Offers settings of {self.brand}"
+
+    def clean(self) -> None:
+        hosts = self.store_hosts
+        if not isinstance(hosts, list) or not all(isinstance(host, str) for host in hosts):
+            raise ValidationError({"store_hosts": _("One host name a line, e.g. shop.example.com.")})
+        wrong = [host for host in hosts if not HOST_NAME.fullmatch(host)]
+        if wrong:
+            raise ValidationError(
+                {
+                    "store_hosts": _(
+                        "Not a host name: %(hosts)s. Write only the host, e.g. shop.example.com."
+                    )
+                    % {"hosts": ", ".join(wrong)}
+                }
+            )
 
 
 class RecommendationRule(models.Model):
@@ -51,6 +75,7 @@ class RecommendationRule(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="recommendation_rules")
     category = models.CharField(max_length=64)
     suggest_categories = models.JSONField(default=_empty_list, help_text='e.g. ["cases", "headphones"]')
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -59,6 +84,13 @@ class RecommendationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} → {', '.join(self.suggest_categories)}"
+
+    def clean(self) -> None:
+        suggested = self.suggest_categories
+        if not isinstance(suggested, list) or not all(isinstance(name, str) for name in suggested):
+            raise ValidationError({"suggest_categories": _("A list of category names.")})
+        if not suggested:
+            raise ValidationError({"suggest_categories": _("Choose at least one category to suggest.")})
 
 
 class Recommendation(models.Model):
@@ -114,6 +146,7 @@ class ContentBlock(models.Model):
     active = models.BooleanField(default=True)
     impressions = models.PositiveIntegerField(default=0, editable=False)
     clicks = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(get_user=staff_history_user, excluded_fields=["impressions", "clicks"])
 
     class Meta:
         indexes: ClassVar = [

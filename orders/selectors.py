@@ -1,11 +1,12 @@
 """Reads for orders."""
 
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
 
 from brands.models import Brand
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, Product
 
 
 def order_list(
@@ -35,3 +36,20 @@ def order_list(
 
 def order_get(*, brand: Brand, order_id: int) -> Order | None:
     return order_list(brand=brand).filter(id=order_id).first()
+
+
+def product_categories(*, brand_ids: Collection[int] | None) -> list[str]:
+    """The categories the products of these brands (every brand when None) are filed under, sorted."""
+    products = Product.objects.exclude(category="")
+    if brand_ids is not None:
+        products = products.filter(brand_id__in=brand_ids)
+    return sorted(set(products.values_list("category", flat=True).distinct()))
+
+
+def categories_without_products(*, brand_id: int, categories: Iterable[str]) -> list[str]:
+    """Those of these categories no product of the brand is filed under: a rule on them never fires."""
+    wanted = {category for category in categories if category}
+    found = set(
+        Product.objects.filter(brand_id=brand_id, category__in=wanted).values_list("category", flat=True)
+    )
+    return sorted(wanted - found)

@@ -25,8 +25,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from brands.admin_forms import BrandDataFormAdmin
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
+from common.settings_forms import settings_form
 from returns import insights, presentation, selectors, services
 from returns.admin_forms import InspectionLineForm, RejectionForm
 from returns.models import (
@@ -42,6 +45,7 @@ from returns.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from returns.settings_forms import ReturnReasonForm, ReturnRuleForm
 from returns.statuses import RESOLVED_STATUS, RESOLVED_STATUSES, Resolution, ReturnStatus, staff_moves
 
 # Rejection reasons may be given in every language shoppers read.
@@ -246,7 +250,7 @@ MOVE_SLUGS: dict[str, str] = {
 
 
 @admin.register(Return)
-class ReturnAdmin(BrandScopedAdmin):
+class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     list_display = (
         "rma",
         "order",
@@ -254,8 +258,7 @@ class ReturnAdmin(BrandScopedAdmin):
         "status",
         "resolution",
         "reason",
-        "amount",
-        "currency",
+        "amount_owed",
         "requested_at",
     )
     list_filter = (
@@ -270,6 +273,11 @@ class ReturnAdmin(BrandScopedAdmin):
     search_fields = ("rma", "order__number", "order__customer__email")
     date_hierarchy = "requested_at"
     list_select_related = ("order", "brand", "reason")
+
+    @admin.display(description="Amount", ordering="amount")
+    def amount_owed(self, ret: Return) -> str:
+        return f"{ret.amount} {ret.currency}"  # one column, not two: the list fits a 1280 px screen
+
     inlines = (ReturnLineInline, ReturnPhotoInline, ReturnNoteInline, ReturnEventInline)
     readonly_fields = (
         "rma",
@@ -738,7 +746,8 @@ class IncomingReturnAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnRule)
-class ReturnRuleAdmin(BrandScopedAdmin):
+class ReturnRuleAdmin(BrandDataFormAdmin, BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = ReturnRuleForm
     list_display = (
         "brand",
         "category",
@@ -758,7 +767,8 @@ class ReturnRuleAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnReason)
-class ReturnReasonAdmin(BrandScopedAdmin):
+class ReturnReasonAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = ReturnReasonForm
     list_display = ("label", "code", "brand", "brand_fault", "requires_photo", "position", "active")
     list_filter = ("brand", "brand_fault", "requires_photo", "active")
     list_editable = ("position", "active")
@@ -766,7 +776,8 @@ class ReturnReasonAdmin(BrandScopedAdmin):
 
 
 @admin.register(ReturnPolicy)
-class ReturnPolicyAdmin(BrandScopedAdmin):
+class ReturnPolicyAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(ReturnPolicy)
     list_display = (
         "brand",
         "auto_approve",

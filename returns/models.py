@@ -6,12 +6,15 @@ from decimal import Decimal
 from typing import ClassVar, Final
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from brands.models import Brand
+from brands.models import Brand, refuse_languages_not_enabled
+from common.history import staff_history_user
 from common.locales import validate_currency
 from common.tokens import new_public_token
 from orders.models import MONEY, MoneyPrecision, Order, OrderLine, Product
@@ -54,6 +57,7 @@ class ReturnPolicy(models.Model):
     )
     return_carrier_code = models.CharField(max_length=50, default="dpd")
     return_address = models.TextField(blank=True)
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "return policies"
@@ -97,6 +101,7 @@ class ReturnRule(models.Model):
     must_be_unused = models.BooleanField(default=True)
     tags_required = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -118,6 +123,12 @@ class ReturnRule(models.Model):
             return f"{self.brand} · product {self.product}"
         return f"{self.brand} · {self.category or 'default'}"
 
+    def clean(self) -> None:
+        # The category itself is checked against the catalogue only where a person picks it
+        # (returns.settings_forms): a policy may be written before the store's products arrive.
+        if self.brand_id and self.product is not None and self.product.brand_id != self.brand_id:
+            raise ValidationError({"product": _("Choose a product of this brand.")})
+
 
 class ReturnReason(models.Model):
     """A reason shoppers can pick; whether it is the brand's fault decides the fees."""
@@ -132,6 +143,7 @@ class ReturnReason(models.Model):
     requires_photo = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         constraints: ClassVar = [
@@ -141,6 +153,15 @@ class ReturnReason(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        translations = self.translations
+        if not isinstance(translations, dict) or not all(
+            isinstance(code, str) and isinstance(text, str) for code, text in translations.items()
+        ):
+            raise ValidationError(_('Labels by language, e.g. {"ro": "…"}.'))
+        if self.brand_id:
+            refuse_languages_not_enabled(brand=self.brand, codes=translations)
 
 
 class Return(models.Model):
@@ -190,6 +211,7 @@ class Return(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(get_user=staff_history_user, excluded_fields=["token"])
 
     class Meta:
         indexes: ClassVar = [

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.decorators import action
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
+from common.brand_time import brand_date, brand_datetime
 from notifications.models import Notification
 from support import admin_pages, attention, selectors, services
 from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory, StaffDigestPreference
@@ -183,7 +185,7 @@ class CaseAdmin(BrandScopedAdmin):
             '<p><a href="{}">Order #{}</a> · placed {} · {} {}</p><ul>{}</ul>',
             reverse("admin:orders_order_change", args=(order.id,)),
             order.number,
-            order.placed_at.strftime("%Y-%m-%d"),
+            brand_date(order.placed_at, case.brand.timezone),
             order.total,
             order.currency,
             lines,
@@ -199,7 +201,7 @@ class CaseAdmin(BrandScopedAdmin):
                 shipment.carrier_name or shipment.carrier_code,
                 shipment.tracking_number,
                 shipment.get_status_display(),
-                shipment.delivered_at.strftime("%Y-%m-%d %H:%M") if shipment.delivered_at else "",
+                brand_datetime(shipment.delivered_at, case.brand.timezone) if shipment.delivered_at else "",
             )
             for shipment in case.order.shipments.all()
         ]
@@ -214,7 +216,7 @@ class CaseAdmin(BrandScopedAdmin):
         sent = Notification.objects.filter(customer_id=case.customer_id).order_by("-created_at")[:20]
         rows = [
             (
-                note.created_at.strftime("%Y-%m-%d %H:%M"),
+                brand_datetime(note.created_at, case.brand.timezone),
                 note.trigger,
                 note.channel,
                 note.state,
@@ -233,7 +235,7 @@ class CaseAdmin(BrandScopedAdmin):
                 message.author,
                 message.get_author_display(),
                 message.staff.get_username() if message.staff else "",
-                message.created_at.strftime("%Y-%m-%d %H:%M"),
+                brand_datetime(message.created_at, case.brand.timezone),
                 f" · sent by {message.sent_by}" if message.sent_by else "",
                 message.body,
             )
@@ -372,7 +374,7 @@ class FaqArticleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(FaqArticle)
-class FaqArticleAdmin(BrandScopedAdmin):
+class FaqArticleAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     form = FaqArticleForm
     change_list_template = "admin/support/faqarticle/change_list.html"
     list_display = (

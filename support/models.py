@@ -4,8 +4,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
 from common.locales import LOCALE_CHOICES
@@ -181,6 +183,9 @@ class FaqArticle(models.Model):
     translation_key = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     from_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=["views", "helpful_yes", "helpful_no", "search_vector", "search_text"]
+    )
 
     class Meta:
         ordering: ClassVar = ["position", "title"]
@@ -197,18 +202,23 @@ class FaqArticle(models.Model):
         return f"{self.title} ({self.locale})"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        category = self.category if self.category_id else None
-        if category is None:
+        if not self.category_id:
             return
+        category = self.category
         if self.brand_id and category.brand_id != self.brand_id:
             raise ValidationError({"category": _("Choose a category of the same brand.")})
         if self.locale and category.locale != self.locale:
             raise ValidationError(
                 {
-                    "category": _("Choose a category in the article's language (%(locale)s).")
-                    % {"locale": self.locale}
+                    "category": _(
+                        "“%(category)s” is a %(category_language)s category; this answer is in %(language)s. "
+                        "Choose a category in the answer's language."
+                    )
+                    % {
+                        "category": category.title,
+                        "category_language": category.get_locale_display(),
+                        "language": self.get_locale_display(),
+                    }
                 }
             )
 

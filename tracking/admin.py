@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from common.settings_forms import settings_form
 from console.shopper_link import ViewAsShopperMixin
 from tracking import simulation, webhooks
 from tracking.models import (
@@ -138,9 +140,9 @@ class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAd
         "status",
         "estimated_delivery",
         "last_event_at",
-        "late_since",
-        "stuck_since",
     )
+    # The newest parcels are the ones asked about; late and stuck ones are a filter away (Attention).
+    ordering = ("-created_at", "-id")
     list_filter = (AttentionFilter, DeliveryOutcomeFilter, "status", "direction", "carrier_code", "brand")
     search_fields = ("tracking_number", "order__number", "order__customer__email")
     list_select_related = ("order", "brand")
@@ -269,13 +271,14 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
             done += 1
         self.message_user(
             request,
-            f"Re-processed {done} webhook(s) at {timezone.now():%H:%M:%S}; skipped {skipped} unsigned.",
+            f"Re-processed {done} webhook(s) at {timezone.localtime():%H:%M:%S %Z}; skipped {skipped} unsigned.",
             messages.SUCCESS,
         )
 
 
 @admin.register(TrackingSettings)
-class TrackingSettingsAdmin(BrandScopedAdmin):
+class TrackingSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+    form = settings_form(TrackingSettings)
     list_display = ("brand", "stuck_after_hours", "late_after_days")
     list_select_related = ("brand",)
 

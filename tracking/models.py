@@ -1,9 +1,12 @@
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from brands.models import Brand
+from common.history import staff_history_user
 from common.tokens import new_public_token
 from orders.models import Order, OrderLine
 from tracking.numbers import tracking_key_expression
@@ -72,6 +75,7 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
             models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
+            models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
             # The console's figures read a brand's parcels by the day they shipped.
             models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
         ]
@@ -197,10 +201,17 @@ class TrackingSettings(models.Model):
     """Per-brand thresholds for late and stuck detection."""
 
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="tracking_settings")
-    stuck_after_hours = models.PositiveIntegerField(default=72)
-    late_after_days = models.PositiveIntegerField(
-        default=0, help_text="Days past the estimated delivery date before a shipment counts as late."
+    stuck_after_hours = models.PositiveIntegerField(
+        default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text="Hours without a carrier scan before a shipment counts as stuck.",
     )
+    late_after_days = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="Days past the estimated delivery date before a shipment counts as late.",
+    )
+    history = HistoricalRecords(get_user=staff_history_user)
 
     class Meta:
         verbose_name_plural = "tracking settings"
