@@ -163,10 +163,10 @@ def populate(*, brand: Any, n: int, now: datetime, tag: str, seed: float = 0.42)
         # Two messages per parcel: shipped by SMS, delivered by email.
         """INSERT INTO notifications_notification (brand_id, customer_id, order_id, subject_key, trigger, channel,
                "to", locale, subject, body, html_body, state, attempts, provider_id, error_code, error, created_at,
-               sent_at, delivered_at)
+               sent_at, delivered_at, is_test)
            SELECT s.brand_id, o.customer_id, o.id, 'shipment:' || s.id, m.trigger, m.channel, 'x', 'en', '', 'Body',
                '', m.state, 1, '', '', '', m.at, CASE WHEN m.state <> 'failed' THEN m.at END,
-               CASE WHEN m.state = 'delivered' THEN m.at + interval '5 seconds' END
+               CASE WHEN m.state = 'delivered' THEN m.at + interval '5 seconds' END, false
            FROM tracking_shipment s JOIN orders_order o ON o.id = s.order_id
            CROSS JOIN LATERAL (VALUES
                ('shipped', 'sms', CASE WHEN s.id %% 40 = 0 THEN 'failed' WHEN s.id %% 25 = 0 THEN 'undelivered'
@@ -177,17 +177,18 @@ def populate(*, brand: Any, n: int, now: datetime, tag: str, seed: float = 0.42)
         # Returns of 8 % of delivered parcels, a few days after delivery.
         f"""INSERT INTO returns_return (brand_id, order_id, rma, token, status, resolution, reason_id, comment,
                keep_item, currency, items_value, shipping_fee, restocking_fee, bonus, amount, locale, requested_at,
-               updated_at)
+               updated_at, rejection_reason, rejection_reason_translations)
            SELECT s.brand_id, s.order_id, 'R' || s.id, md5(s.id || 'return'),
                (ARRAY['requested','approved','received','refunded','credited','exchanged','rejected'])[1 + s.id %% 7],
                (ARRAY['refund','refund','store_credit','exchange'])[1 + (s.id / 7) %% 4],
                (ARRAY{reasons})[1 + (s.id / 3) %% {len(reasons)}], '', false, 'EUR', 40, 0, 0, 0, 40 + (s.id %% 5) * 10,
-               'en', s.delivered_at + interval '3 days', %(now)s
+               'en', s.delivered_at + interval '3 days', %(now)s, '', '{{}}'
            FROM tracking_shipment s
            WHERE s.brand_id = %(brand)s AND s.source = 'bench' AND s.tracking_number LIKE 'BN' || %(tag)s || '-%%'
                AND s.delivered_at IS NOT NULL AND s.id %% 100 < 8 AND s.delivered_at + interval '3 days' < %(now)s""",
-        """INSERT INTO returns_returnline (return_request_id, order_line_id, quantity, unit_price)
-           SELECT r.id, l.id, 1, 40 FROM returns_return r JOIN orders_orderline l ON l.order_id = r.order_id
+        """INSERT INTO returns_returnline (return_request_id, order_line_id, quantity, unit_price, condition,
+               adjustment_reason)
+           SELECT r.id, l.id, 1, 40, '', '' FROM returns_return r JOIN orders_orderline l ON l.order_id = r.order_id
            WHERE r.brand_id = %(brand)s AND r.rma LIKE 'R%%' AND NOT EXISTS
                (SELECT 1 FROM returns_returnline x WHERE x.return_request_id = r.id)""",
         # Delivery ratings (15 %), mostly happy, some with a comment.

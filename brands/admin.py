@@ -15,6 +15,7 @@ from brands.forms import BrandForm
 from brands.models import ApiKey, Brand, IntegrationSecret, Membership
 from brands.selectors import may_manage_connections
 from brands.staff_forms import StaffLoginForm
+from common.numbers import is_plain_number
 
 # The admin login also asks staff who turned two-factor codes on for their current code.
 admin.site.login_form = StaffLoginForm
@@ -54,7 +55,7 @@ class BrandAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
         return bool(request.user.is_superuser)
 
     def has_manage_connections_permission(self, request: HttpRequest, object_id: Any = None) -> bool:
-        if object_id is None or not str(object_id).isdigit():
+        if object_id is None or not is_plain_number(str(object_id)):
             return False
         return may_manage_connections(user=request.user, brand_id=int(object_id))
 

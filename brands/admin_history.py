@@ -16,6 +16,7 @@ from simple_history.manager import HistoryManager
 
 from brands.admin_scope import brand_lookup
 from brands.selectors import brand_ids_for_user
+from common.numbers import is_plain_number
 
 
 class BrandScopedHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
@@ -52,7 +53,7 @@ class BrandScopedHistoryAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
     ) -> HttpResponse:
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        if not str(version_id).isdigit() or not self._is_valid_id(unquote(object_id)):
+        if not is_plain_number(str(version_id)) or not self._is_valid_id(unquote(object_id)):
             raise Http404
         manager = self.model._meta.simple_history_manager_attribute
         records = self.get_history_queryset(

@@ -21,6 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from common.numbers import is_plain_number
+
 MAX_PAGE_LIMIT: Final = 100
 MAX_PAGE_OFFSET: Final = 1_000_000_000
 # Ids are Postgres bigints: a larger number names nothing, and is refused before it reaches a query.
@@ -51,8 +53,7 @@ class BoundedJSONParser(JSONParser):
         limit = settings.API_MAX_BODY_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        # "²".isdigit() is true and int() refuses it: only ASCII digits are a length.
-        if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
+        if declared and is_plain_number(declared) and int(declared) > limit:
             raise PayloadTooLarge()
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:

@@ -9,6 +9,7 @@ from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.models import Brand
 from brands.selectors import brand_ids_for_user
+from common.numbers import is_plain_number
 from common.settings_forms import settings_form
 from feedback import selectors
 from feedback.models import DeliveryRating, FeedbackSettings, NpsRequest
@@ -31,8 +32,7 @@ def _figures_brand(request: HttpRequest) -> Brand | None:
     """The brand whose figures to show: the one filtered on, or the user's only brand."""
     allowed = brand_ids_for_user(user=request.user)
     wanted = request.GET.get("brand__id__exact", "")
-    # "²".isdigit() is true and int() refuses it: only ASCII digits are an id.
-    if wanted.isascii() and wanted.isdigit() and (allowed is None or int(wanted) in allowed):
+    if is_plain_number(wanted) and (allowed is None or int(wanted) in allowed):
         return Brand.objects.filter(id=int(wanted)).first()
     if allowed is not None and len(allowed) == 1:
         return Brand.objects.filter(id=next(iter(allowed))).first()

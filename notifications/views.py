@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from common.numbers import is_plain_number
 from notifications import services
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -121,9 +122,7 @@ def twilio_status(request: HttpRequest) -> JsonResponse:
         message_sid=sid,
         status=status,
         error_code=params.get("ErrorCode", "")[:20],
-        notification_id=int(hint)
-        if hint.isascii() and hint.isdigit() and len(hint) <= MAX_HINT_DIGITS
-        else None,
+        notification_id=int(hint) if is_plain_number(hint) and len(hint) <= MAX_HINT_DIGITS else None,
     )
     if not known:
         return JsonResponse({"detail": "Unknown MessageSid."}, status=404)

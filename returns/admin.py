@@ -29,6 +29,7 @@ from brands.admin_forms import BrandDataFormAdmin
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
+from common.numbers import is_plain_number
 from common.settings_forms import settings_form
 from returns import insights, presentation, selectors, services
 from returns.admin_forms import InspectionLineForm, RejectionForm
@@ -82,7 +83,7 @@ class ProductFilter(admin.SimpleListFilter):
         )
         choices = [(str(pk), title) for pk, title in products]
         chosen = self.value()
-        if chosen and chosen.isdigit() and chosen not in {pk for pk, _ in choices}:
+        if chosen and is_plain_number(chosen) and chosen not in {pk for pk, _ in choices}:
             title = lines.filter(order_line__product_id=chosen).values_list(
                 "order_line__product__title", flat=True
             )
@@ -93,7 +94,7 @@ class ProductFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
+        if not is_plain_number(value):
             return queryset.none()
         return queryset.filter(lines__order_line__product_id=int(value)).distinct()
 
@@ -485,7 +486,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        ret = self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        ret = self.get_queryset(request).filter(pk=object_id).first() if is_plain_number(object_id) else None
         if ret is not None:
             extra_context = {**(extra_context or {}), **self._move_bar(request, ret)}
         return super().change_view(request, object_id, form_url, extra_context)

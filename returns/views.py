@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.numbers import is_plain_number
 from common.ratelimits import post_field, shopper_ratelimit, url_kwarg
 from common.shopper import render_shopper, shopper_locale, shopper_page
 from orders.models import Order
@@ -287,12 +288,7 @@ def _checked_photos(form: ResolutionForm) -> list[CheckedPhoto]:
 def confirm(request: HttpRequest, brand_slug: str, order_token: str) -> HttpResponse:
     """Step two: the resolution, an optional comment and photos; creates the return."""
     declared = request.META.get("CONTENT_LENGTH") or "0"
-    # "²".isdigit() is true and int() refuses it: only ASCII digits are a length.
-    if (
-        declared.isascii()
-        and declared.isdigit()
-        and int(declared) > MAX_PHOTOS * max_photo_bytes() + 1024 * 1024
-    ):
+    if is_plain_number(declared) and int(declared) > MAX_PHOTOS * max_photo_bytes() + 1024 * 1024:
         return _message(
             request,
             None,

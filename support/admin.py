@@ -23,6 +23,7 @@ from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
 from common.brand_time import brand_date, brand_datetime
+from common.numbers import is_plain_number
 from notifications.models import Notification
 from support import admin_pages, attention, selectors, services
 from support.models import CannedAnswer, Case, CaseStatus, FaqArticle, FaqCategory, StaffDigestPreference
@@ -125,11 +126,7 @@ class CaseAdmin(BrandScopedAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        case = (
-            self.get_queryset(request).filter(pk=object_id).first()
-            if object_id.isascii() and object_id.isdigit()
-            else None
-        )
+        case = self.get_queryset(request).filter(pk=object_id).first() if is_plain_number(object_id) else None
         canned = (
             {str(answer.id): answer.body for answer in CannedAnswer.objects.filter(brand_id=case.brand_id)}
             if case

@@ -19,6 +19,7 @@ from unfold.contrib.forms.widgets import WysiwygWidget
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget, UnfoldBooleanSwitchWidget
 
 from common.locales import LOCALE_CHOICES
+from common.numbers import is_plain_number
 from support import digest, faq_languages
 from support.faq_languages import MAX_TITLE_LENGTH, SIDE_BY_SIDE_LOCALES, ArticleTranslation
 from support.models import FaqArticle, FaqCategory
@@ -113,7 +114,7 @@ def article_languages_view(
         raise PermissionDenied
     source = (
         model_admin.get_queryset(request).select_related("category").filter(pk=object_id).first()
-        if object_id.isascii() and object_id.isdigit()
+        if is_plain_number(object_id)
         else None
     )
     if source is None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brands import selectors as brand_selectors
 from brands.models import Brand
+from common.numbers import is_plain_number
 from common.ratelimits import post_field, shopper_ratelimit, url_kwarg
 from common.shopper import is_counted_view, render_shopper, shopper_locale, shopper_page
 from support import selectors, services
@@ -86,7 +87,9 @@ def article_vote(request: HttpRequest, brand_slug: str, article_id: int) -> Http
     if getattr(request, "limited", False):
         return _limited(request, brand, found.locale)
     form = VoteForm(request.POST)
-    voted_ids = [value for value in request.COOKIES.get(VOTED_COOKIE, "").split(".") if value.isdigit()]
+    voted_ids = [
+        value for value in request.COOKIES.get(VOTED_COOKIE, "").split(".") if is_plain_number(value)
+    ]
     if not form.is_valid():
         return redirect(reverse("support-article", kwargs={"brand_slug": brand.slug, "article_id": found.id}))
     if str(found.id) not in voted_ids:

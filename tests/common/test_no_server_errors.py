@@ -27,7 +27,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from brands.models import Role
@@ -760,6 +760,8 @@ def test_no_query_makes_an_admin_page_fail(
         sweep.send(f"{label} changelist", "GET", changelist)
         for query in queries:
             sweep.send(f"{label} changelist ?{query[:40]}", "GET", f"{changelist}?{query}")
+        if not _has_object_pages(info):
+            continue  # a one-page admin (the staff member's own settings): its list was swept above
         sweep.send(f"{label} add", "GET", reverse(f"{info}_add"))
         own, other = _brand_objects(model, brand, other_brand)
         ids = [str(obj.pk) for obj in (own, other) if obj is not None] + list(
@@ -780,6 +782,14 @@ def test_no_query_makes_an_admin_page_fail(
                     )
     TRIED[f"admin as {who} {app}"] = sweep.tried
     assert not sweep.failures, f"{len(sweep.failures)} of {sweep.tried} failed:\n" + "\n".join(sweep.failures)
+
+
+def _has_object_pages(info: str) -> bool:
+    try:
+        reverse(f"{info}_add")
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def test_an_admin_filter_or_search_with_nul_is_refused_with_400(client: Any, world: World) -> None:
