@@ -524,3 +524,24 @@ def test_the_dashboard_speaks_the_staff_members_language(
     response = owner_client.get(f"/admin/?{PERIOD}", HTTP_ACCEPT_LANGUAGE=language)
 
     assert title in response.content.decode()
+
+
+def test_a_staff_members_template_test_is_not_a_message_to_a_shopper(owner_client: Any, world: World) -> None:
+    test_send = Notification.objects.create(
+        brand=world.brand,
+        customer=None,
+        subject_key="template-test:1",
+        trigger="shipped",
+        channel="sms",
+        to="staff@example.com",
+        locale="en",
+        body="b",
+        state="sent",
+        sent_at=at(11, 20),
+        is_test=True,
+    )
+    Notification.objects.filter(id=test_send.id).update(created_at=at(11, 20))
+
+    figures = kpis(owner_client.get(f"/admin/?{PERIOD}"))
+
+    assert (figures["Messages sent"]["value"], figures["Messages sent"]["previous"]) == ("2", "1")
