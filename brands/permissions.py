@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from brands.models import Brand, Membership
 
 _ROLES_CACHE = "_brand_roles_cache"
+_TWO_FACTOR_CACHE = "_brand_two_factor_cache"
 _PINNED_BRAND = "_permission_brand_id"
 
 
@@ -40,14 +41,25 @@ def roles_by_brand(user: Any) -> dict[int, str]:
     """{brand_id: role} for a user's memberships, read once per user object."""
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user_id=user.pk).values_list("brand_id", "role"))
+        # The same read tells which of these brands require two-factor codes: no query of its own.
+        rows = Membership.objects.filter(user_id=user.pk).values_list(
+            "brand_id", "role", "brand__team_policy__two_factor_required"
+        )
+        cached = {brand_id: role for brand_id, role, _required in rows}
         setattr(user, _ROLES_CACHE, cached)
+        setattr(user, _TWO_FACTOR_CACHE, any(required for _brand_id, _role, required in rows))
     return cached
+
+
+def two_factor_required_of(user: Any) -> bool:
+    """Whether a brand this user works for requires two-factor codes of its staff."""
+    roles_by_brand(user)
+    return bool(getattr(user, _TWO_FACTOR_CACHE, False))
 
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles (after a membership of this very user object changed)."""
-    for name in (_ROLES_CACHE, "_brand_ids_cache"):
+    for name in (_ROLES_CACHE, _TWO_FACTOR_CACHE, "_brand_ids_cache"):
         if hasattr(user, name):
             delattr(user, name)
 

@@ -190,6 +190,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
                 code = code_form.cleaned_data["code"]
                 if what == "confirm" and two_factor.two_factor_confirm(user=user, code=code):
                     request.session.pop(two_factor.ENROL_SESSION_KEY, None)
+                    request.session[two_factor.VERIFIED_SESSION_KEY] = True
                     messages.success(request, _("Two-factor codes are on: the login will ask for one."))
                     return HttpResponseRedirect(request.path)
                 if what == "disable" and two_factor.two_factor_disable(user=user, code=code):

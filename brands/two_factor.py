@@ -6,6 +6,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -83,6 +84,8 @@ def two_factor_disable(*, user: Any, code: str) -> bool:
 
 
 ENROL_SESSION_KEY = "two_factor_enrol_required"
+# Set when this session proved a code: at a login that asked for one, or when enrolling.
+VERIFIED_SESSION_KEY = "two_factor_verified"
 
 
 @receiver(user_logged_in)
@@ -92,7 +95,11 @@ def _ask_for_enrolment(sender: Any, request: HttpRequest | None, user: Any, **kw
 
     if request is None or getattr(request, "session", None) is None:
         return
-    must = not user.is_superuser and two_factor_required_for(user=user) and not has_two_factor(user=user)
+    enrolled = has_two_factor(user=user)
+    if enrolled:
+        # The console's only login of an enrolled user is StaffLoginForm, which refused it without a code.
+        request.session[VERIFIED_SESSION_KEY] = True
+    must = not user.is_superuser and two_factor_required_for(user=user) and not enrolled
     if must:
         request.session[ENROL_SESSION_KEY] = True
     else:
@@ -107,9 +114,28 @@ class TwoFactorEnrolmentMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and session.get(ENROL_SESSION_KEY):
-            account = reverse("staff-account")
-            allowed = (account, reverse("admin:logout"), reverse("admin:jsi18n"))
-            if request.path.startswith(reverse("admin:index")) and request.path not in allowed:
-                return HttpResponseRedirect(account)
+        if session is None or not request.path.startswith(reverse("admin:index")):
+            return self.get_response(request)
+        account = reverse("staff-account")
+        allowed = (account, reverse("admin:logout"), reverse("admin:jsi18n"))
+        if request.path in allowed:
+            return self.get_response(request)
+        if session.get(ENROL_SESSION_KEY):
+            return HttpResponseRedirect(account)
+        if not session.get(VERIFIED_SESSION_KEY) and self._codes_now_required(request):
+            # A brand started requiring codes after this session began: it proves one, or enrols.
+            if has_two_factor(user=request.user):
+                logout(request)
+                return HttpResponseRedirect(f"{reverse('admin:login')}?next={request.path}")
+            session[ENROL_SESSION_KEY] = True
+            return HttpResponseRedirect(account)
         return self.get_response(request)
+
+    @staticmethod
+    def _codes_now_required(request: HttpRequest) -> bool:
+        from brands.permissions import two_factor_required_of
+
+        user = request.user
+        if not user.is_authenticated or not user.is_staff or user.is_superuser:
+            return False
+        return two_factor_required_of(user)

@@ -271,3 +271,53 @@ def test_the_account_page_reads_a_bounded_number_of_queries(client, owner, djang
     client.get(ACCOUNT)  # the pending device is made on the first visit
     with django_assert_max_num_queries(10):
         assert client.get(ACCOUNT).status_code == 200
+
+
+def test_a_session_opened_before_codes_were_required_enrols_at_its_next_page(client, owner, staff_of, brand):
+    from django.test import Client
+
+    agent = staff_of(brand, Role.SUPPORT_AGENT, username="bogdan")
+    agent_client = Client()
+    agent_client.force_login(agent)
+    assert agent_client.get(reverse("admin:orders_order_changelist")).status_code == 200
+
+    client.force_login(owner)
+    client.post("/admin/team/", {"do": "policy", "brand": brand.id, "two_factor_required": "on"})
+
+    assert agent_client.get(reverse("admin:orders_order_changelist"))["Location"] == ACCOUNT
+    assert agent_client.get(reverse("admin:index"))["Location"] == ACCOUNT
+    assert agent_client.get(ACCOUNT).status_code == 200
+
+
+def test_a_session_that_never_proved_a_code_must_log_in_again_once_codes_are_required(
+    client, owner, staff_of, brand
+):
+    from django.test import Client
+
+    agent = staff_of(brand, Role.SUPPORT_AGENT, username="bogdan")
+    agent.set_password(PASSWORD)
+    agent.save()
+    secret = enrol(client, agent)
+    assert client.post(ACCOUNT, {"do": "confirm", "code": totp_now(secret)}).status_code == 302
+    stale = Client()
+    stale.force_login(agent)
+    # A session from before sessions recorded a proven code: nothing says one was asked of it.
+    session = stale.session
+    session.pop("two_factor_verified")
+    session.save()
+
+    owner_client = Client()
+    owner_client.force_login(owner)
+    owner_client.post("/admin/team/", {"do": "policy", "brand": brand.id, "two_factor_required": "on"})
+
+    # The session that enrolled proved a code and goes on; the one that never did is signed out.
+    assert client.get(reverse("admin:orders_order_changelist")).status_code == 200
+    refused = stale.get(reverse("admin:orders_order_changelist"))
+    assert refused.status_code == 302
+    assert refused["Location"].startswith("/admin/login/")
+    assert stale.get(reverse("admin:index")).status_code == 302
+    wait_out_the_throttle()
+    assert (
+        log_in(stale, PASSWORD, code=totp_now(secret, time.time() + 30), username="bogdan").status_code == 302
+    )
+    assert stale.get(reverse("admin:orders_order_changelist")).status_code == 200
