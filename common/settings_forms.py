@@ -7,7 +7,8 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget, UnfoldAdminTextInputWidget
 
 from common.locales import LOCALE_CHOICES
@@ -72,7 +73,11 @@ def translation_field(*, code: str, part: Any, max_length: int) -> forms.CharFie
     return forms.CharField(
         required=False,
         max_length=max_length,
-        label=_("%(part)s in %(language)s") % {"part": part, "language": LANGUAGE_NAMES[code]},
+        # Formatted when shown, so the label follows the staff member's language, not the one at import.
+        label=lazy(
+            lambda: gettext("%(part)s in %(language)s") % {"part": part, "language": LANGUAGE_NAMES[code]},
+            str,
+        )(),
         widget=UnfoldAdminTextInputWidget(),
     )
 

@@ -54,7 +54,7 @@ _LOCALES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class CategoryFilter(admin.SimpleListFilter):
-    title = "category"
+    title = _("category")
     parameter_name = "category"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -71,7 +71,7 @@ class CategoryFilter(admin.SimpleListFilter):
 class ProductFilter(admin.SimpleListFilter):
     """Returns holding a product: what the dashboard's "most returned products" links to."""
 
-    title = "product"
+    title = _("product")
     parameter_name = "product"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
@@ -100,11 +100,11 @@ class ProductFilter(admin.SimpleListFilter):
 
 
 class BrandFaultFilter(admin.SimpleListFilter):
-    title = "brand's fault"
+    title = _("brand's fault")
     parameter_name = "brand_fault"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Brand's fault"), ("no", "Shopper's choice")]
+        return [("yes", gettext("Brand's fault")), ("no", gettext("Shopper's choice"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Return]) -> QuerySet[Return]:
         if self.value() in ("yes", "no"):
@@ -132,7 +132,7 @@ class ReturnLineInline(BrandScopedTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="category")
+    @admin.display(description=_("category"))
     def category(self, line: ReturnLine) -> str:
         return line.order_line.product.category
 
@@ -147,14 +147,14 @@ class ReturnPhotoInline(BrandScopedTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="photo")
+    @admin.display(description=_("photo"))
     def preview(self, photo: ReturnPhoto) -> str:
         url = reverse("admin:returns_return_photo", args=[photo.return_request_id, photo.id])
         return format_html(
-            '<a href="{}"><img src="{}" alt="Shopper photo {}" style="max-height:160px"></a>',
+            '<a href="{}"><img src="{}" alt="{}" style="max-height:160px"></a>',
             url,
             url,
-            photo.id,
+            gettext("Shopper photo %(id)s") % {"id": photo.id},
         )
 
 
@@ -164,7 +164,7 @@ class ReturnEventInline(BrandScopedTabularInline):
     fields = ("created_at", "from_status", "to_status", "actor_label", "note")
     readonly_fields = fields
     can_delete = False
-    verbose_name_plural = "history"
+    verbose_name_plural = _("history")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -176,7 +176,7 @@ class ReturnNoteInline(BrandScopedTabularInline):
     fields = ("body", "author", "created_at")
     readonly_fields = ("author", "created_at")
     can_delete = False
-    verbose_name_plural = "internal notes (never shown to the shopper)"
+    verbose_name_plural = _("internal notes (never shown to the shopper)")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -194,9 +194,16 @@ def _apply(
         except services.IllegalTransition as exc:
             refused.append(f"{rma}: {exc}")
     if done:
-        model_admin.message_user(request, f"{done} return(s) {verb}.", messages.SUCCESS)
+        model_admin.message_user(
+            request,
+            ngettext("%(count)s return %(verb)s.", "%(count)s returns %(verb)s.", done)
+            % {"count": done, "verb": verb},
+            messages.SUCCESS,
+        )
     if refused:
-        model_admin.message_user(request, "Not changed — " + "; ".join(refused[:10]), messages.WARNING)
+        model_admin.message_user(
+            request, gettext("Not changed — ") + "; ".join(refused[:10]), messages.WARNING
+        )
 
 
 def _apply_moves(
@@ -275,7 +282,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     date_hierarchy = "requested_at"
     list_select_related = ("order", "brand", "reason")
 
-    @admin.display(description="Amount", ordering="amount")
+    @admin.display(description=_("Amount"), ordering="amount")
     def amount_owed(self, ret: Return) -> str:
         return f"{ret.amount} {ret.currency}"  # one column, not two: the list fits a 1280 px screen
 
@@ -328,7 +335,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
             },
         ),
         (
-            "Money (recorded; the store moves it)",
+            _("Money (recorded; the store moves it)"),
             {
                 "fields": (
                     "currency",
@@ -342,7 +349,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
             },
         ),
         (
-            "After inspection",
+            _("After inspection"),
             {
                 "fields": (
                     "inspected_items_value",
@@ -353,7 +360,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
             },
         ),
         (
-            "Timeline",
+            _("Timeline"),
             {
                 "fields": (
                     "delivered_at",
@@ -366,7 +373,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
                 )
             },
         ),
-        ("The order's history", {"fields": ("order_history",)}),
+        (_("The order's history"), {"fields": ("order_history",)}),
     )
     actions = ("approve", "reject", "mark_received", "resolve")
     change_list_template = "admin/returns/return/change_list.html"
@@ -378,7 +385,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="order history")
+    @admin.display(description=_("order history"))
     def order_history(self, ret: Return) -> str:
         shipments = ret.order.shipments.order_by("created_at").values_list(
             "direction", "carrier_code", "tracking_number", "status", "delivered_at"
@@ -387,10 +394,21 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
             "rma", "status", "requested_at"
         )
         rows = [
-            (f"{direction} parcel {carrier} {number}", status, delivered or "")
+            (
+                gettext("%(direction)s parcel %(carrier)s %(number)s")
+                % {"direction": direction, "carrier": carrier, "number": number},
+                status,
+                delivered or "",
+            )
             for direction, carrier, number, status, delivered in shipments
-        ] + [(f"return {rma}", status, requested) for rma, status, requested in others]
-        rows.insert(0, (f"order placed ({ret.order.total} {ret.order.currency})", "", ret.order.placed_at))
+        ] + [
+            (gettext("return %(rma)s") % {"rma": rma}, status, requested) for rma, status, requested in others
+        ]
+        placed = gettext("order placed (%(total)s %(currency)s)") % {
+            "total": ret.order.total,
+            "currency": ret.order.currency,
+        }
+        rows.insert(0, (placed, "", ret.order.placed_at))
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {} {}</li>", rows))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -677,7 +695,7 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
             return response
         context = {
             **self.admin_site.each_context(request),
-            "title": "Return insights",
+            "title": gettext("Return insights"),
             "figures": figures,
             "start": start,
             "end": end,
@@ -714,14 +732,14 @@ class IncomingReturnAdmin(BrandScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="expected")
+    @admin.display(description=_("expected"))
     def expected(self, ret: Return) -> Any:
         shipment = ret.return_shipment
         if shipment is None:
-            return "not shipped yet"
+            return gettext("not shipped yet")
         return shipment.estimated_delivery or shipment.get_status_display()
 
-    @admin.display(description="tracking")
+    @admin.display(description=_("tracking"))
     def tracking(self, ret: Return) -> str:
         return (
             f"{ret.return_shipment.carrier_code} {ret.return_shipment.tracking_number}"
@@ -729,11 +747,11 @@ class IncomingReturnAdmin(BrandScopedAdmin):
             else "—"
         )
 
-    @admin.display(description="items")
+    @admin.display(description=_("items"))
     def items(self, ret: Return) -> str:
         return ", ".join(f"{line.quantity} × {line.order_line.title}" for line in ret.lines.all())
 
-    @admin.action(description="Mark received", permissions=["view"])
+    @admin.action(description=_("Mark received"), permissions=["view"])
     def mark_received(self, request: HttpRequest, queryset: QuerySet[Return]) -> None:
         if not request.user.has_perm("returns.change_return"):
             raise PermissionDenied
@@ -741,7 +759,7 @@ class IncomingReturnAdmin(BrandScopedAdmin):
             self,
             request,
             queryset,
-            "marked received",
+            gettext("marked received"),
             lambda **kw: services.return_transition(to_status=ReturnStatus.RECEIVED, **kw),
         )
 

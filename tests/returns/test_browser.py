@@ -142,14 +142,15 @@ def test_a_polish_shopper_returns_a_damaged_mug_and_the_merchant_refunds_it(
     admin.click("[type=submit]")
     admin.get_by_role("link", name=ret.rma).wait_for()
     admin.get_by_role("link", name=ret.rma).click()
-    admin.locator("img[alt^='Shopper photo']").wait_for()
+    # The browser asks for Polish, so the console answers in Polish too.
+    admin.locator("img[alt^='Zdjęcie kupującego']").wait_for()
     assert "Pęknięte ucho kubka." in admin.content()
     admin.screenshot(path=str(ARTIFACTS / "returns-admin-detail-1280.png"), full_page=True)
     admin.goto(f"{base}/admin/returns/return/")
     admin.locator(f"input[name=_selected_action][value='{ret.id}']").check()
     admin.select_option("select[name=action]", "approve")
     admin.click("button[name=index]")
-    admin.get_by_text("1 return approved.").wait_for()
+    admin.get_by_text("1 zwrot – zatwierdzono.").wait_for()
 
     # The shopper now sees what to do, the QR code and the slip.
     page.goto(detail_url)
@@ -163,12 +164,12 @@ def test_a_polish_shopper_returns_a_damaged_mug_and_the_merchant_refunds_it(
     assert pdf.body().startswith(b"%PDF")
 
     # The parcel arrives; the manager marks it received and refunds it.
-    for action, message in (("mark_received", "marked received"), ("resolve", "resolved")):
+    for action, message in (("mark_received", "oznaczono jako odebrane"), ("resolve", "rozliczono")):
         admin.goto(f"{base}/admin/returns/return/")
         admin.locator(f"input[name=_selected_action][value='{ret.id}']").check()
         admin.select_option("select[name=action]", action)
         admin.click("button[name=index]")
-        admin.get_by_text(f"1 return {message}.").wait_for()
+        admin.get_by_text(f"1 zwrot – {message}.").wait_for()
     ret.refresh_from_db()
     assert (ret.status, ret.amount_issued) == (ReturnStatus.REFUNDED, Decimal("45.00"))
     assert [e.actor_label for e in ret.events.order_by("id")] == ["shopper", "marta", "marta", "marta"]
