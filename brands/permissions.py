@@ -37,6 +37,13 @@ def role_permission_names(*, role: str) -> frozenset[str]:
     )
 
 
+def roles_granting(perm: str) -> frozenset[str]:
+    """The roles whose holders may use `perm` ("app_label.codename") in their brand."""
+    from brands.services import ROLE_PERMISSIONS
+
+    return frozenset(role for role in ROLE_PERMISSIONS if perm in role_permission_names(role=role))
+
+
 def roles_by_brand(user: Any) -> dict[int, str]:
     """{brand_id: role} for a user's memberships, read once per user object."""
     cached = getattr(user, _ROLES_CACHE, None)

@@ -14,13 +14,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
-from brands.models import Brand, Membership, Role
+from brands.models import Brand, Membership
+from brands.permissions import roles_granting
 from returns.models import Return
 from returns.statuses import ReturnStatus
 from support.models import Author, Case, CaseMessage, CaseStatus
 
-CASE_ROLES: Final = frozenset({Role.OWNER, Role.SUPPORT_AGENT})
-RETURN_ROLES: Final = frozenset({Role.OWNER, Role.RETURNS_MANAGER})
+# Who handles the work is read from the roles' permissions (brands.services.ROLE_PERMISSIONS), never listed here.
+CASE_PERMISSION: Final = "support.change_case"
+RETURN_PERMISSION: Final = "returns.change_return"
 # A case waits for staff while it is new or the shopper wrote last; a return while a person must act.
 CASES_WAITING: Final = (CaseStatus.NEW, CaseStatus.OPEN)
 RETURNS_WAITING: Final = (ReturnStatus.REQUESTED, ReturnStatus.RECEIVED)
@@ -41,13 +43,15 @@ def _in_brands(queryset: QuerySet[Any], brand_ids: QuerySet[Any] | None) -> Quer
 def cases_waiting_count(*, user: AbstractBaseUser | AnonymousUser) -> int:
     """New cases and cases the shopper answered, in the user's support brands (one query)."""
     cases = Case.objects.filter(status__in=CASES_WAITING)
-    return int(_in_brands(cases, brands_handled(user=user, roles=CASE_ROLES)).count())
+    return int(_in_brands(cases, brands_handled(user=user, roles=roles_granting(CASE_PERMISSION))).count())
 
 
 def returns_waiting_count(*, user: AbstractBaseUser | AnonymousUser) -> int:
     """Returns to approve or to inspect, in the user's returns brands (one query)."""
     returns = Return.objects.filter(status__in=RETURNS_WAITING)
-    return int(_in_brands(returns, brands_handled(user=user, roles=RETURN_ROLES)).count())
+    return int(
+        _in_brands(returns, brands_handled(user=user, roles=roles_granting(RETURN_PERMISSION))).count()
+    )
 
 
 def _badge(request: Any, kind: str, count: Any) -> str:
@@ -93,8 +97,8 @@ class BrandNews:
 def news_since(*, user: AbstractBaseUser, since: datetime, until: datetime) -> list[BrandNews]:
     """Per brand, what arrived in (since, until]: new cases, shopper replies, returns waiting (3 queries + 1)."""
     window = {"created_at__gt": since, "created_at__lte": until}
-    case_brands = brands_handled(user=user, roles=CASE_ROLES)
-    return_brands = brands_handled(user=user, roles=RETURN_ROLES)
+    case_brands = brands_handled(user=user, roles=roles_granting(CASE_PERMISSION))
+    return_brands = brands_handled(user=user, roles=roles_granting(RETURN_PERMISSION))
     cases = dict(
         _in_brands(Case.objects.filter(**window), case_brands)
         .values_list("brand_id")

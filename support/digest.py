@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brands.models import Membership
+from brands.permissions import roles_granting
 from common.urls import absolute_url
-from support.attention import CASE_ROLES, CASES_WAITING, RETURN_ROLES, RETURNS_WAITING, news_since
+from support.attention import CASE_PERMISSION, CASES_WAITING, RETURN_PERMISSION, RETURNS_WAITING, news_since
 from support.models import StaffDigest, StaffDigestPreference
 
 FIRST_DIGEST_LOOKBACK: Final = timedelta(days=1)
-DIGEST_ROLES: Final = CASE_ROLES | RETURN_ROLES
 
 
 def digest_preference(*, user_id: int) -> StaffDigestPreference:
@@ -54,7 +54,11 @@ def _language(*, user_id: int, preferred: str) -> str:
 def _recipients() -> Any:
     return (
         get_user_model()
-        .objects.filter(is_active=True, is_staff=True, memberships__role__in=list(DIGEST_ROLES))
+        .objects.filter(
+            is_active=True,
+            is_staff=True,
+            memberships__role__in=list(roles_granting(CASE_PERMISSION) | roles_granting(RETURN_PERMISSION)),
+        )
         .exclude(email="")
         .exclude(digest_preference__enabled=False)
         .select_related("digest_preference")
