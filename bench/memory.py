@@ -11,7 +11,8 @@ processes sharing them: the figures add up to what the processes really take tog
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postpurchase_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
         .venv/bin/python -m bench.memory [--workers 3] [--threads 4] [--concurrency 2]
 
-Linux only (smaps_rollup: kernel 4.14 or later). The database is migrated, nothing else is written.
+Linux only (smaps_rollup: kernel 4.14 or later). The database is migrated and static files collected
+as a deployment does; nothing else is written.
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env=environment,
         check=True,
     )
+    harness.collectstatic(environment)
 
     results: dict[bool, list[Usage]] = {}
     for preload in (False, True):

@@ -305,6 +305,9 @@ def run(arguments: argparse.Namespace) -> int:
         print("Set DATABASE_URL (a Postgres bench database) and REDIS_URL.", file=sys.stderr)
         return 2
     environment = harness.bench_environment(database_url=database_url, redis_url=redis_url)
+    if arguments.collectstatic:
+        print("Collecting static files…", flush=True)
+        harness.collectstatic(environment)
     _setup_django(environment)
     fixture = prepare(brand_slug=arguments.brand, shipments=arguments.shipments)
     from django.db import connection
@@ -441,6 +444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--brand", default="auto", help="brand slug to measure (default: the biggest, else 'bench')"
     )
     parser.add_argument("--shipments", type=int, default=256, help="parcels that receive scans (default 256)")
+    parser.add_argument(
+        "--no-collectstatic",
+        dest="collectstatic",
+        action="store_false",
+        help="serve the static files already collected in staticfiles/",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every round")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.scenarios) - set(SCENARIOS))
