@@ -159,7 +159,8 @@ def serve(
         f"--workers={workers}",
         f"--threads={threads}",
         "--timeout=30",
-        f"--config={ROOT / 'gunicorn.conf.py'}",
+        # The hooks the deployment uses, when this checkout has them.
+        *([f"--config={ROOT / 'gunicorn.conf.py'}"] if (ROOT / "gunicorn.conf.py").exists() else []),
         f"--error-logfile={log}",
         *(["--preload"] if preload else []),
     ]
@@ -193,6 +194,58 @@ def serve(
         finally:
             stop_group(process)
             shutil.rmtree(log_dir, ignore_errors=True)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process so far, or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime and stime, fields 14 and 15
+
+
+class CpuMeter:
+    """CPU time spent by the gunicorn processes and by the Postgres backends serving them.
+
+    On a shared machine requests/s move with everyone else's load; CPU time per request much less
+    so. Postgres backends are found through pg_stat_activity (this database's client connections,
+    the meter's own excepted) and read in /proc, so the database figure exists only when Postgres
+    runs on this machine and this user may read its processes; otherwise it is None.
+    """
+
+    def __init__(self, *, server_pid: int, database_url: str) -> None:
+        import psycopg2
+
+        self.server_pid = server_pid
+        self.connection = psycopg2.connect(database_url)
+        self.connection.autocommit = True
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _backends(self) -> list[int]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def snapshot(self) -> tuple[dict[int, float], dict[int, float]]:
+        web = {pid: process_cpu_seconds(pid) for pid in [self.server_pid, *children(self.server_pid)]}
+        database = {pid: process_cpu_seconds(pid) for pid in self._backends()}
+        return (
+            {pid: cpu for pid, cpu in web.items() if cpu is not None},
+            {pid: cpu for pid, cpu in database.items() if cpu is not None},
+        )
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 @dataclass(frozen=True)
@@ -277,6 +330,16 @@ class Side:
     name: str
     rounds: list[WrkResult] = field(default_factory=list)
     replays: bool = False  # bodies are re-sent on purpose (a replay scenario)
+    # Per round: CPU milliseconds per request in the web processes and in Postgres (None: unknown).
+    cpu_web_ms: list[float] = field(default_factory=list)
+    cpu_db_ms: list[float | None] = field(default_factory=list)
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Median CPU per request, web processes and Postgres together; None when not measured."""
+        if not self.cpu_web_ms or any(db is None for db in self.cpu_db_ms):
+            return None
+        return statistics.median(w + (d or 0.0) for w, d in zip(self.cpu_web_ms, self.cpu_db_ms, strict=True))
 
     @property
     def rates(self) -> list[float]:
@@ -301,12 +364,23 @@ class Side:
         return (
             f"{self.median:8.0f} req/s (min–max {min(rates):.0f}–{max(rates):.0f}); "
             f"latency p50 {p50:.1f} ms, p99 {p99:.1f} ms; errors {self.errors}"
+            + self._cpu_summary()
             + (
                 f"; fresh bodies ran out {self.wrapped}× (re-sent)"
                 if self.wrapped and not self.replays
                 else ""
             )
         )
+
+    def _cpu_summary(self) -> str:
+        if not self.cpu_web_ms:
+            return ""
+        web = statistics.median(self.cpu_web_ms)
+        known = [d for d in self.cpu_db_ms if d is not None]
+        database = (
+            f", Postgres {statistics.median(known):.2f} ms" if len(known) == len(self.cpu_db_ms) else ""
+        )
+        return f"; CPU per request: web {web:.2f} ms{database}"
 
 
 @dataclass
@@ -333,8 +407,19 @@ class Comparison:
                 f"   baseline ({self.baseline.name}): {self.baseline.summary()}",
                 f"   product  ({self.product.name}): {self.product.summary()}",
                 f"   ratio product/baseline: {self.ratio:.3f} (per round {min(pairs):.3f}–{max(pairs):.3f}){target}",
+                *(
+                    [f"   CPU-time ratio, baseline/product CPU per request: {self.cpu_ratio:.3f}"]
+                    if self.cpu_ratio is not None
+                    else []
+                ),
             ]
         )
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """What the ratio would be on a machine of its own, if CPU were the only limit."""
+        baseline, product = self.baseline.cpu_ms, self.product.cpu_ms
+        return baseline / product if baseline and product else None
 
 
 def compare(
@@ -350,6 +435,7 @@ def compare(
     product_replays: bool = False,
     warmup: float = 2.0,
     progress: Callable[[str], None] = print,
+    meter: CpuMeter | None = None,
 ) -> Comparison:
     """Baseline, product, baseline, product… `rounds` times each; each load is built per round.
 
@@ -362,7 +448,14 @@ def compare(
             wrk(make(-1), duration=warmup, connections=connections, threads=threads)
     for index in range(rounds):
         for side, (_, make) in ((result.baseline, baseline), (result.product, product)):
-            outcome = wrk(make(index), duration=duration, connections=connections, threads=threads)
+            load = make(index)
+            before = meter.snapshot() if meter else None
+            outcome = wrk(load, duration=duration, connections=connections, threads=threads)
+            if meter and before and outcome.requests:
+                after = meter.snapshot()
+                side.cpu_web_ms.append(1000 * meter.spent(before[0], after[0]) / outcome.requests)
+                database = meter.spent(before[1], after[1])
+                side.cpu_db_ms.append(1000 * database / outcome.requests if after[1] else None)
             side.rounds.append(outcome)
             progress(f"   round {index + 1}/{rounds} {side.name}: {outcome.requests_per_second:.0f} req/s")
     return result

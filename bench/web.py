@@ -31,6 +31,7 @@ by `python -m bench.datagen` is used as it is: the brand with the most shipments
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -332,6 +333,7 @@ def run(arguments: argparse.Namespace) -> int:
         "progress": (lambda line: print(line, flush=True)) if arguments.verbose else (lambda line: None),
     }
     with (
+        contextlib.ExitStack() as stack,
         tempfile.TemporaryDirectory(prefix="bench-web-") as scratch,
         harness.serve(
             environment=environment,
@@ -340,6 +342,9 @@ def run(arguments: argparse.Namespace) -> int:
             preload=arguments.preload,
         ) as server,
     ):
+        meter = harness.CpuMeter(server_pid=server.process.pid, database_url=database_url)
+        stack.callback(meter.close)
+        common["meter"] = meter
         writer = BodyWriter(Path(scratch), fixture.tracking_numbers)
         one_row = f"{server.url}/bench/one-row/{fixture.brand_slug}/"
         one_insert = f"{server.url}/bench/one-insert/"
@@ -394,15 +399,21 @@ def run(arguments: argparse.Namespace) -> int:
             print(comparison.report(), flush=True)
             comparisons.append(comparison)
 
-    print("\nscenario            baseline req/s   product req/s    ratio (per-round range)   target")
+    print(
+        "\n| scenario | baseline req/s (min–max) | product req/s (min–max) | ratio (per round) "
+        "| CPU ms/request, baseline → product (web + Postgres) | CPU-time ratio | target |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for comparison in comparisons:
         b, p = comparison.baseline, comparison.product
         pairs = comparison.pair_ratios
+        cpu = f"{b.cpu_ms:.2f} → {p.cpu_ms:.2f}" if b.cpu_ms and p.cpu_ms else "—"
+        cpu_ratio = f"{comparison.cpu_ratio:.3f}" if comparison.cpu_ratio else "—"
         print(
-            f"{comparison.scenario:18} {b.median:7.0f} ({min(b.rates):.0f}–{max(b.rates):.0f})"
-            f" {p.median:7.0f} ({min(p.rates):.0f}–{max(p.rates):.0f})"
-            f"   {comparison.ratio:.3f} ({min(pairs):.3f}–{max(pairs):.3f})"
-            f"        ≥ {comparison.target:.2f}"
+            f"| {comparison.scenario} | {b.median:.0f} ({min(b.rates):.0f}–{max(b.rates):.0f})"
+            f" | {p.median:.0f} ({min(p.rates):.0f}–{max(p.rates):.0f})"
+            f" | {comparison.ratio:.3f} ({min(pairs):.3f}–{max(pairs):.3f}) | {cpu} | {cpu_ratio}"
+            f" | ≥ {comparison.target:.2f} |"
         )
     failed = [c.scenario for c in comparisons if c.baseline.errors or c.product.errors]
     if failed:
