@@ -186,19 +186,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     print_table(f"Celery worker, prefork, concurrency {arguments.concurrency}, idle", celery)
 
-    print("\nper web worker (median)          RSS MiB  PSS MiB  USS MiB   web tier, sum of PSS")
-    for preload in (False, True):
-        pool = [row for row in results[preload] if row.role != "master"]
+    print("\nmedian per process               RSS MiB  PSS MiB  USS MiB   all processes, sum of PSS")
+    lines = [
+        (f"web worker, {'with' if preload else 'without'} --preload", results[preload], "master")
+        for preload in (False, True)
+    ]
+    lines.append(("Celery pool process", celery, "main"))
+    for label, rows, parent in lines:
+        pool = [row for row in rows if row.role != parent]
         print(
-            f"  {'with' if preload else 'without'} --preload{'' if preload else '   '}             "
-            f"{_mib(_median(pool, 'rss_kib'))}  {_mib(_median(pool, 'pss_kib'))}  {_mib(_median(pool, 'uss_kib'))}"
-            f"   {_mib(sum(r.pss_kib for r in results[preload]))}"
+            f"  {label:30} {_mib(_median(pool, 'rss_kib'))}  {_mib(_median(pool, 'pss_kib'))}"
+            f"  {_mib(_median(pool, 'uss_kib'))}   {_mib(sum(r.pss_kib for r in rows))}"
         )
-    pool = [row for row in celery if row.role != "main"]
-    print(
-        f"  Celery pool process             {_mib(_median(pool, 'rss_kib'))}  {_mib(_median(pool, 'pss_kib'))}"
-        f"  {_mib(_median(pool, 'uss_kib'))}   {_mib(sum(r.pss_kib for r in celery))}"
-    )
     return 0
 
 
