@@ -59,13 +59,15 @@ def _bin(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _terminate_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP become SystemExit, so every `finally` below runs and kills its children."""
+def terminate_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP become SystemExit, SIGINT KeyboardInterrupt: every `finally` runs and stops children."""
 
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # Ctrl+C too, even when started in the background of a shell that ignores SIGINT for its jobs.
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
@@ -164,7 +166,7 @@ def serve(
         f"--error-logfile={log}",
         *(["--preload"] if preload else []),
     ]
-    with _terminate_on_signals(), log.open("wb") as output:
+    with terminate_on_signals(), log.open("wb") as output:
         process = subprocess.Popen(
             command,
             cwd=ROOT,

@@ -102,7 +102,7 @@ def measure_gunicorn(
 @contextlib.contextmanager
 def celery_worker(*, environment: dict[str, str], concurrency: int, timeout: float = 90.0) -> Iterator[int]:
     """A prefork Celery worker on a queue nobody sends to; yields its pid once its pool is up."""
-    with tempfile.TemporaryDirectory(prefix="bench-celery-") as scratch:
+    with harness.terminate_on_signals(), tempfile.TemporaryDirectory(prefix="bench-celery-") as scratch:
         log = Path(scratch) / "celery.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
