@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo
+	@# With DEBUG off pages link hashed static names, which only collectstatic writes (staticfiles/).
+	@case "$$(echo "$${DEBUG:-1}" | tr A-Z a-z)" in 1|true|on|ok|y|yes) ;; \
+		*) DEBUG=$$DEBUG $(BIN)/python manage.py collectstatic --noinput -v0 ;; esac
 	@echo "Serving on http://127.0.0.1:8000 — press Ctrl+C to stop."
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.static.StaticFilesMiddleware",
     "common.custom_domains.CustomDomainMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,15 +177,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# With DEBUG off, pages link each file under a name carrying its content hash (the manifest
+# staticfiles.json, written by collectstatic with gzip and brotli copies of every file), served with a
+# year's `immutable` cache (common/static.py). collectstatic is therefore part of every deployment:
+# the Dockerfile runs it at build time, `make run` when DEBUG is off.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Only the hashed copies are kept (and compressed); a plain name is still found through the finders.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps are read only by browsers' developer tools: not worth compressing at every build.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+# Names without a hash (asked for directly, never linked by our pages) may change under the same name.
+WHITENOISE_MAX_AGE = 60
 
 # Request bodies above this are refused before any parsing: webhooks and API calls are small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)

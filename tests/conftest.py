@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.test import override_settings
 
 from postpurchase.celery import app as celery_app
 from scripts.check_services import unreachable
@@ -22,6 +24,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     )
     if problem:
         pytest.exit(problem, 3)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_without_collectstatic() -> Iterator[None]:
+    """Pages link plain static names, found in the apps' folders: no collectstatic before each run.
+
+    With DEBUG off the product links hashed names from the manifest collectstatic writes; that path
+    is tested on its own, with one collectstatic run (tests/common/test_static_files.py).
+    """
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**django_settings.STORAGES, "staticfiles": plain}):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -154,3 +154,28 @@ def test_demo_mode_is_read_from_the_environment():
         for extra in ({}, {"DEMO_MODE": "1"})
     ]
     assert answers == ["False", "True"]
+
+
+def test_web_processes_load_the_code_once_before_forking(compose):
+    """gunicorn --preload with the hooks that keep memory shared, wherever the web tier starts."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD"))
+    assert "gunicorn" in command
+    assert '"--preload"' in command
+    assert '"--config=gunicorn.conf.py"' in command
+    assert {"--preload", "--config=gunicorn.conf.py"} <= set(compose["services"]["web"]["command"])
+    assert (ROOT / "gunicorn.conf.py").exists()
+
+
+def test_gunicorn_hooks_freeze_what_the_master_loaded_and_collect_again():
+    script = (
+        "import gc, runpy\n"
+        "hooks = runpy.run_path('gunicorn.conf.py')\n"
+        "loading = gc.isenabled()\n"
+        "hooks['when_ready'](None)\n"
+        "print(loading, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["False", "True", "True"]
