@@ -5,7 +5,7 @@ callable here from their AppConfig.ready. Hooks run inside the transaction that 
 status: a hook writes its own rows (an outbox) and defers side effects with transaction.on_commit.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,11 +42,40 @@ STATUS_CHANGED_HOOKS: list[StatusHook] = []
 FLAGGED_HOOKS: list[FlagHook] = []
 
 
-def on_status_changed(hook: StatusHook) -> StatusHook:
-    """Register a hook (usable as a decorator); registering twice is a no-op."""
+@dataclass(frozen=True)
+class Interest:
+    """Which changes a hook acts on; the others are not handed to it (no savepoint, no call)."""
+
+    direction: str | None = None
+    new_statuses: frozenset[str] | None = None
+
+    def covers(self, change: ShipmentStatusChanged) -> bool:
+        return (self.direction is None or change.direction == self.direction) and (
+            self.new_statuses is None or change.new_status in self.new_statuses
+        )
+
+
+STATUS_CHANGED_INTEREST: dict[StatusHook, Interest] = {}
+
+
+def on_status_changed(
+    hook: StatusHook, *, direction: str | None = None, new_statuses: Iterable[str] | None = None
+) -> StatusHook:
+    """Register a hook (usable as a decorator); registering twice is a no-op.
+
+    `direction` and `new_statuses` narrow the changes it is given to those it acts on.
+    """
     if hook not in STATUS_CHANGED_HOOKS:
         STATUS_CHANGED_HOOKS.append(hook)
+    STATUS_CHANGED_INTEREST[hook] = Interest(
+        direction=direction, new_statuses=frozenset(new_statuses) if new_statuses is not None else None
+    )
     return hook
+
+
+def interested(hook: StatusHook, change: ShipmentStatusChanged) -> bool:
+    interest = STATUS_CHANGED_INTEREST.get(hook)
+    return interest is None or interest.covers(change)
 
 
 def on_flagged(hook: FlagHook) -> FlagHook:

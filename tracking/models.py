@@ -85,6 +85,34 @@ class Shipment(models.Model):
         return f"{self.carrier_name or self.carrier_code} {self.tracking_number}"
 
 
+class DeliveryLane(models.Model):
+    """A brand's latest delivered parcels on one lane (carrier and destination country), kept as they
+    are delivered so a scan reads its delivery estimate from one row instead of the brand's history.
+
+    `samples` holds the newest deliveries first, at most `EDD_HISTORY_SIZE` of them, each as
+    [delivered at (microseconds since the epoch), shipment id, whole transit days]; `first_days` and
+    `last_days` are the estimate window they give, in days after shipping (none: too few samples).
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="delivery_lanes")
+    carrier_code = models.CharField(max_length=50)
+    country = models.CharField(max_length=2, blank=True, help_text="The order's shipping country.")
+    samples = models.JSONField(default=list)
+    first_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["brand", "carrier_code", "country"], name="delivery_lane_unique_per_brand"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_code} to {self.country or '?'}"
+
+
 class ShipmentLine(models.Model):
     """Which order lines, and how many of each, travel in a shipment."""
 
