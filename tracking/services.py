@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -369,28 +369,23 @@ def shipment_apply_update(
             )
         ]
     by_fingerprint = {event_fingerprint(event): event for event in events}
-    known = set(
-        TrackingEvent.objects.filter(shipment=shipment, fingerprint__in=list(by_fingerprint)).values_list(
-            "fingerprint", flat=True
-        )
+    fresh = _events_insert_new(
+        [
+            TrackingEvent(
+                shipment=shipment,
+                status=event.status,
+                detail=event.detail[:255],
+                message=event.message[:500],
+                location=event.location[:255],
+                raw_status=event.raw_status[:100],
+                occurred_at=event.occurred_at,
+                received_at=now,
+                source=source,
+                fingerprint=fingerprint,
+            )
+            for fingerprint, event in by_fingerprint.items()
+        ]
     )
-    fresh = [
-        TrackingEvent(
-            shipment=shipment,
-            status=event.status,
-            detail=event.detail[:255],
-            message=event.message[:500],
-            location=event.location[:255],
-            raw_status=event.raw_status[:100],
-            occurred_at=event.occurred_at,
-            source=source,
-            fingerprint=fingerprint,
-        )
-        for fingerprint, event in by_fingerprint.items()
-        if fingerprint not in known
-    ]
-    if fresh:
-        TrackingEvent.objects.bulk_create(fresh)
 
     changed_fields: set[str] = set()
     if (
@@ -477,6 +472,58 @@ def shipment_apply_update(
         status=shipment.status,
         dropped=tuple(dropped),
     )
+
+
+_EVENT_COLUMNS: Final = (
+    "shipment_id",
+    "status",
+    "detail",
+    "message",
+    "location",
+    "raw_status",
+    "occurred_at",
+    "received_at",
+    "source",
+    "fingerprint",
+)
+
+
+def _events_insert_new(candidates: Sequence[TrackingEvent]) -> list[TrackingEvent]:
+    """Store the checkpoints whose fingerprint the parcel does not hold yet; the stored ones, with ids.
+
+    One statement: the unique fingerprint decides what is new (INSERT … ON CONFLICT DO NOTHING
+    RETURNING, on Postgres and on SQLite), instead of a read of the known fingerprints first.
+    """
+    if not candidates:
+        return []
+    meta = TrackingEvent._meta
+    quote = connection.ops.quote_name
+    by_column = {field.column: field for field in meta.concrete_fields}
+    fields = [by_column[column] for column in _EVENT_COLUMNS]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(getattr(event, field.attname), connection)
+        for event in candidates
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        # Names come from the model; values go as parameters.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(candidates))} "
+            f"ON CONFLICT ({quote('shipment_id')}, {quote('fingerprint')}) DO NOTHING "
+            f"RETURNING {quote('id')}, {quote('fingerprint')}"
+        )
+        cursor.execute(sql, params)
+        stored = {fingerprint: event_id for event_id, fingerprint in cursor.fetchall()}
+    fresh = []
+    for event in candidates:
+        if event.fingerprint in stored:
+            event.pk = stored[event.fingerprint]
+            event._state.adding = False
+            event._state.db = connection.alias
+            fresh.append(event)
+    return fresh
 
 
 def _delivery_sample(shipment: Shipment) -> tuple[datetime, datetime] | None:
