@@ -168,7 +168,8 @@ def _locked_lane(key: LaneKey) -> DeliveryLane:
     lanes = DeliveryLane.objects.select_for_update().filter(
         brand_id=key.brand_id, carrier_code=key.carrier_code, country=key.country
     )
-    lane = lanes.first()
+    found = list(lanes)  # one row at most (unique); no ORDER BY, so the lookup stays on that index
+    lane = found[0] if found else None
     if lane is None:
         # Two first deliveries on a new lane at once: one row wins, both then lock it.
         DeliveryLane.objects.bulk_create(

@@ -5,8 +5,8 @@ callable here from their AppConfig.ready. Hooks run inside the transaction that 
 status: a hook writes its own rows (an outbox) and defers side effects with transaction.on_commit.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -21,6 +21,9 @@ class ShipmentStatusChanged:
     new_status: str
     detail: str
     occurred_at: datetime
+    # The parcel's message facts as they are after the change (tracking.selectors.shipment_message_facts),
+    # so a reaction that writes a message does not read the shipment again; empty when not given.
+    facts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

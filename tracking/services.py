@@ -21,7 +21,7 @@ from django.utils import timezone
 from brands.models import Brand
 from common.plausible_dates import ESTIMATE_AHEAD, SCAN_AHEAD, implausible_date, implausible_time
 from orders.models import Order, OrderLine
-from tracking import delivery_estimates, hooks
+from tracking import delivery_estimates, hooks, selectors
 from tracking.carriers.base import CarrierEvent, TrackingUpdate
 from tracking.models import (
     Direction,
@@ -195,6 +195,7 @@ def _status_changed(shipment: Shipment, old_status: str, at: datetime) -> None:
         new_status=shipment.status,
         detail=shipment.status_detail,
         occurred_at=at,
+        facts=selectors.shipment_message_facts_of(shipment),
     )
     for hook in list(hooks.STATUS_CHANGED_HOOKS):
         if hooks.interested(hook, change):
@@ -333,7 +334,7 @@ def shipment_apply_update(
         # The order is locked with the parcel: its other parcels' scans wait, so "every parcel
         # delivered" is decided by one of them. The lane's estimate comes with the same read.
         Shipment.objects.select_for_update(of=("self", "order"))
-        .select_related("order")
+        .select_related("order", "brand")
         .annotate(
             lane_first_days=delivery_estimates.lane_offsets_subquery("first_days"),
             lane_last_days=delivery_estimates.lane_offsets_subquery("last_days"),
