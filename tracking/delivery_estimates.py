@@ -235,7 +235,9 @@ def delivery_lanes_rebuild(*, brand_id: int | None = None) -> RebuildResult:
         lanes = lanes.filter(brand_id=brand_id)
     keys = {
         LaneKey(*row)
-        for row in delivered.values_list("brand_id", "carrier_code", F("order__shipping_country")).distinct()
+        for row in delivered.order_by()  # no default ordering: DISTINCT over the lane alone
+        .values_list("brand_id", "carrier_code", F("order__shipping_country"))
+        .distinct()
     }
     stale = {LaneKey(*row) for row in lanes.values_list("brand_id", "carrier_code", "country")} - keys
     written = 0

@@ -78,6 +78,13 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
             # The console's figures read a brand's parcels by the day they shipped.
             models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
+            # A delivery lane read again from the shipments (rebuild, a delivery taken back): the
+            # newest deliveries of a brand's carrier first, without sorting the brand's parcels.
+            models.Index(
+                fields=["brand", "carrier_code", "delivered_at", "id"],
+                condition=Q(delivered_at__isnull=False, direction="outbound"),
+                name="shipment_delivered_lane_idx",
+            ),
         ]
         ordering: ClassVar = ["created_at", "id"]
 

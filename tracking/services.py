@@ -452,8 +452,11 @@ def shipment_apply_update(
         )
     if changed_fields:
         shipment.save(update_fields=[*sorted(changed_fields), "updated_at"])
+    if status_changed:
+        _status_changed(shipment, old_status, latest.occurred_at if latest else timezone.now())
     delivered_after = _delivery_sample(shipment)
     if delivered_after != delivered_before:
+        # Last, so the lane's row stays locked only until the commit that follows.
         delivery_estimates.delivery_lane_fold(
             key=delivery_estimates.LaneKey(
                 brand_id=shipment.brand_id,
@@ -464,8 +467,6 @@ def shipment_apply_update(
             before=delivered_before,
             after=delivered_after,
         )
-    if status_changed:
-        _status_changed(shipment, old_status, latest.occurred_at if latest else timezone.now())
     return ApplyResult(
         shipment_id=shipment.id,
         new_events=len(fresh),

@@ -18,6 +18,7 @@ def fill_lanes(apps, schema_editor):
             recency=Window(RowNumber(), partition_by=lane, order_by=[F("delivered_at").desc(), F("id").desc()]),
         )
         .filter(recency__lte=EDD_HISTORY_SIZE)
+        .order_by()
         .values_list("brand_id", "carrier_code", "lane_country", "id", "shipped_at", "delivered_at")
     )
     DeliveryLane.objects.bulk_create(
@@ -52,6 +53,10 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('brand', 'carrier_code', 'country'), name='delivery_lane_unique_per_brand')],
             },
+        ),
+        migrations.AddIndex(
+            model_name='shipment',
+            index=models.Index(condition=models.Q(('delivered_at__isnull', False), ('direction', 'outbound')), fields=['brand', 'carrier_code', 'delivered_at', 'id'], name='shipment_delivered_lane_idx'),
         ),
         migrations.RunPython(fill_lanes, migrations.RunPython.noop),
     ]
