@@ -28,8 +28,9 @@ from urllib.parse import urlsplit
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 N = int(os.environ.get("BENCH_N", "200"))  # calls of each kind per round
-TRAVELLING = 40
+TRAVELLING = int(os.environ.get("BENCH_TRAVELLING", "40"))
 CHUNK = 200_000
+RUN = f"{int(time.time()) % 1_000_000:06d}"  # parcels of each run get numbers of their own
 
 
 def _ensure_database(url: str) -> None:
@@ -103,8 +104,16 @@ def _travelling(brand: Any, count: int, tag: str) -> list[Any]:
 
     parcels = []
     for index in range(count):
-        order = factories.OrderFactory(brand=brand, shipping_country="RO", number=f"{tag}{index}")
-        factories.OrderLineFactory(order=order)
+        customer = factories.CustomerFactory(
+            brand=brand, external_id=f"{tag}{index}", email=f"{tag}{index}@example.com", locale="ro"
+        )
+        order = factories.OrderFactory(
+            brand=brand,
+            customer=customer,
+            shipping_country="RO",
+            number=f"{tag}{index}",
+            external_id=f"{tag}{index}",
+        )
         parcels.append(
             services.shipment_upsert(
                 brand=brand, order=order, carrier_code="ups", tracking_number=f"1Z{tag}{index:06d}"
@@ -142,7 +151,7 @@ def _scan(shipment_id: int, number: str, at: datetime, status: str, note: str) -
 
 
 def _median_spread(values: list[float]) -> str:
-    return f"{statistics.median(values):8.0f}/s  (spread {min(values):.0f}–{max(values):.0f})"
+    return f"{statistics.median(values):8.1f}/s  (spread {min(values):.1f}–{max(values):.1f})"
 
 
 def _size_run(size: int) -> dict[str, Any]:
@@ -166,7 +175,7 @@ def _size_run(size: int) -> dict[str, Any]:
         delivery_lanes_rebuild(brand_id=brand.id)
         rebuilt = time.perf_counter() - started
     clock = Clock()
-    travelling = _travelling(brand, TRAVELLING, tag=f"T{size}-")
+    travelling = _travelling(brand, TRAVELLING, tag=f"T{RUN}-")
     for parcel in travelling:  # shipped, with our own estimate, before timing
         _scan(parcel.id, parcel.tracking_number, clock.tick(), "in_transit", "Picked up")
     with connection.cursor() as cursor:
@@ -192,7 +201,7 @@ def _size_run(size: int) -> dict[str, Any]:
 
     def status_changes() -> float:
         round_number[0] += 1
-        fresh = _travelling(brand, N, tag=f"S{size}-{round_number[0]}-")
+        fresh = _travelling(brand, N, tag=f"S{RUN}-{round_number[0]}-")
         started = time.perf_counter()
         for parcel in fresh:
             _scan(parcel.id, parcel.tracking_number, clock.tick(), "in_transit", "Picked up")
@@ -208,7 +217,7 @@ def _size_run(size: int) -> dict[str, Any]:
     parcel = travelling[0]
     with CaptureQueriesContext(connection) as checkpoint_queries:
         _scan(parcel.id, parcel.tracking_number, clock.tick(), "in_transit", "Counted")
-    fresh = _travelling(brand, 1, tag=f"Q{size}-")[0]
+    fresh = _travelling(brand, 1, tag=f"Q{RUN}-")[0]
     with CaptureQueriesContext(connection) as status_queries:
         _scan(fresh.id, fresh.tracking_number, clock.tick(), "in_transit", "Counted")
     shipments = Brand.objects.get(id=brand.id).shipments.count()
