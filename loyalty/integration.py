@@ -46,7 +46,7 @@ def connect() -> None:
     from tracking.blocks import register_block
     from tracking.hooks import on_status_changed
 
-    on_status_changed(on_shipment_status_changed)
+    on_status_changed(on_shipment_status_changed, direction="outbound", new_statuses={"delivered"})
     returns_hook(on_return_resolved)
     if referrals.on_order_created not in ORDER_CREATED_HOOKS:
         ORDER_CREATED_HOOKS.append(referrals.on_order_created)

@@ -9,10 +9,13 @@ class NotificationsConfig(AppConfig):
         from brands.models import Role
         from brands.services import role_permissions_register
         from notifications import reactions
+        from notifications.triggers import TRIGGER_OF_STATUS
         from orders.services import ORDER_CREATED_HOOKS
         from tracking import hooks
 
-        hooks.on_status_changed(reactions.on_shipment_status_changed)
+        hooks.on_status_changed(
+            reactions.on_shipment_status_changed, direction="outbound", new_statuses=TRIGGER_OF_STATUS
+        )
         from notifications.optin import tracking_block
         from tracking.blocks import register_block
 

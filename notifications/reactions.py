@@ -44,7 +44,7 @@ def on_shipment_status_changed(change: ShipmentStatusChanged) -> None:
         trigger=trigger,
         subject_key=f"shipment:{change.shipment_id}",
         order_id=change.order_id,
-        context=tracking_selectors.shipment_message_facts(shipment_id=change.shipment_id),
+        context=change.facts or tracking_selectors.shipment_message_facts(shipment_id=change.shipment_id),
     )
 
 

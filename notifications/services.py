@@ -104,11 +104,22 @@ def _email_html(*, brand: Brand, subject: str, html_body: str, context: Mapping[
 
 
 def _render(
-    *, brand: Brand, trigger: str, channel: str, locale: str, context: Mapping[str, object]
+    *,
+    brand: Brand,
+    trigger: str,
+    channel: str,
+    locale: str,
+    context: Mapping[str, object],
+    templates: Mapping[str, MessageTemplate] | None = None,
 ) -> messages.RenderedMessage:
-    template = MessageTemplate.objects.filter(
-        brand=brand, trigger=trigger, channel=channel, locale=locale
-    ).first()
+    """`templates`: the brand's own wording of this trigger and locale by channel, when already read."""
+    template = (
+        templates.get(channel)
+        if templates is not None
+        else MessageTemplate.objects.filter(
+            brand=brand, trigger=trigger, channel=channel, locale=locale
+        ).first()
+    )
     if template is not None:
         try:
             return messages.render(subject=template.subject, body=template.body, context=context)
@@ -171,9 +182,12 @@ def notification_request(
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown trigger {trigger!r}")
-    customer = Customer.objects.select_related("brand").get(id=customer_id, brand_id=brand_id)
+    customer = Customer.objects.select_related("brand", "brand__notification_settings").get(
+        id=customer_id, brand_id=brand_id
+    )
     brand = customer.brand
-    settings_row = brand_settings(brand_id=brand_id)
+    # Read with the customer; created on first use for a brand that never saved its settings.
+    settings_row = getattr(brand, "notification_settings", None) or brand_settings(brand_id=brand_id)
     locale = closest_shopper_locale(
         customer.locale or str(context.get("locale") or ""), default=brand.default_locale
     )
@@ -182,6 +196,7 @@ def notification_request(
         extra.update(provider(trigger, customer.id))
     values = message_context(brand=brand, customer=customer, extra=extra)
     created_ids: list[int] = []
+    templates: dict[str, MessageTemplate] | None = None
     for channel in channels or TRIGGERS[trigger].channels:
         if not settings_row.enabled(trigger, channel):
             continue
@@ -189,7 +204,14 @@ def notification_request(
             continue
         if channel == Channel.EMAIL and not customer.email:
             continue
-        rendered = _render(brand=brand, trigger=trigger, channel=channel, locale=locale, context=values)
+        if templates is None:  # every channel's wording in one read, once a message is due
+            templates = {
+                template.channel: template
+                for template in MessageTemplate.objects.filter(brand=brand, trigger=trigger, locale=locale)
+            }
+        rendered = _render(
+            brand=brand, trigger=trigger, channel=channel, locale=locale, context=values, templates=templates
+        )
         not_before = (
             _sms_not_before(brand=brand, settings_row=settings_row, subject_key=subject_key)
             if (channel == Channel.SMS)

@@ -58,7 +58,7 @@ class ReturnsConfig(AppConfig):
                 "add_returnnote",
             ),
         )
-        on_status_changed(integration.on_shipment_status_changed)
+        on_status_changed(integration.on_shipment_status_changed, direction="return")
         register_block(slot="actions", name="returns-start", render=integration.tracking_block, order=10)
         if seed_returns not in DEMO_STEPS:
             DEMO_STEPS.append(seed_returns)

@@ -78,11 +78,46 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
             # The console's figures read a brand's parcels by the day they shipped.
             models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
+            # A delivery lane read again from the shipments (rebuild, a delivery taken back): the
+            # newest deliveries of a brand's carrier first, without sorting the brand's parcels.
+            models.Index(
+                fields=["brand", "carrier_code", "delivered_at", "id"],
+                condition=Q(delivered_at__isnull=False, direction="outbound"),
+                name="shipment_delivered_lane_idx",
+            ),
         ]
         ordering: ClassVar = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.carrier_name or self.carrier_code} {self.tracking_number}"
+
+
+class DeliveryLane(models.Model):
+    """A brand's latest delivered parcels on one lane (carrier and destination country), kept as they
+    are delivered so a scan reads its delivery estimate from one row instead of the brand's history.
+
+    `samples` holds the newest deliveries first, at most `EDD_HISTORY_SIZE` of them, each as
+    [delivered at (microseconds since the epoch), shipment id, whole transit days]; `first_days` and
+    `last_days` are the estimate window they give, in days after shipping (none: too few samples).
+    """
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="delivery_lanes")
+    carrier_code = models.CharField(max_length=50)
+    country = models.CharField(max_length=2, blank=True, help_text="The order's shipping country.")
+    samples = models.JSONField(default=list)
+    first_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["brand", "carrier_code", "country"], name="delivery_lane_unique_per_brand"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_code} to {self.country or '?'}"
 
 
 class ShipmentLine(models.Model):

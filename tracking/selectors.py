@@ -136,9 +136,13 @@ def delivered_at_by_order_line(*, order_id: int) -> dict[int, datetime]:
 
 def shipment_message_facts(*, shipment_id: int) -> dict[str, str]:
     """Plain values about a shipment for messages: no model leaves the tracking app."""
+    return shipment_message_facts_of(Shipment.objects.select_related("order", "brand").get(id=shipment_id))
+
+
+def shipment_message_facts_of(shipment: Shipment) -> dict[str, str]:
+    """The same facts from a shipment loaded with its order and brand."""
     from common.urls import tracking_url
 
-    shipment = Shipment.objects.select_related("order", "brand").get(id=shipment_id)
     eta = ""
     if shipment.estimated_delivery and not shipment.delivered_at:
         eta = shipment.estimated_delivery.isoformat()

@@ -8,21 +8,20 @@ consequences (hooks writing notification rows) in one transaction.
 import dataclasses
 import hashlib
 import logging
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from brands.models import Brand
 from common.plausible_dates import ESTIMATE_AHEAD, SCAN_AHEAD, implausible_date, implausible_time
 from orders.models import Order, OrderLine
-from tracking import hooks
+from tracking import delivery_estimates, hooks, selectors
 from tracking.carriers.base import CarrierEvent, TrackingUpdate
 from tracking.models import (
     Direction,
@@ -39,9 +38,6 @@ from tracking.statuses import FINAL_STATUSES, RANK, ShipmentStatus
 
 logger = logging.getLogger(__name__)
 
-# Our own estimate needs this many delivered parcels of the same carrier and country.
-EDD_MIN_SAMPLES = 5
-EDD_HISTORY_SIZE = 200
 SHIPPED_STATUSES = frozenset(
     {
         ShipmentStatus.IN_TRANSIT,
@@ -199,9 +195,11 @@ def _status_changed(shipment: Shipment, old_status: str, at: datetime) -> None:
         new_status=shipment.status,
         detail=shipment.status_detail,
         occurred_at=at,
+        facts=selectors.shipment_message_facts_of(shipment),
     )
     for hook in list(hooks.STATUS_CHANGED_HOOKS):
-        _react(kind=REACTION_STATUS_CHANGED, hook=hook, change=change, shipment_id=shipment.id)
+        if hooks.interested(hook, change):
+            _react(kind=REACTION_STATUS_CHANGED, hook=hook, change=change, shipment_id=shipment.id)
 
 
 REACTION_STATUS_CHANGED: Final = "status_changed"
@@ -332,7 +330,18 @@ def shipment_apply_update(
     named in `dropped`. With `adopt_number`, the carrier's spelling of the tracking number replaces
     the store's for display.
     """
-    shipment = Shipment.objects.select_for_update().select_related("order").get(id=shipment_id)
+    shipment = (
+        # The order is locked with the parcel: its other parcels' scans wait, so "every parcel
+        # delivered" is decided by one of them. The lane's estimate comes with the same read.
+        Shipment.objects.select_for_update(of=("self", "order"))
+        .select_related("order", "brand")
+        .annotate(
+            lane_first_days=delivery_estimates.lane_offsets_subquery("first_days"),
+            lane_last_days=delivery_estimates.lane_offsets_subquery("last_days"),
+        )
+        .get(id=shipment_id)
+    )
+    delivered_before = _delivery_sample(shipment)
     now = timezone.now()
     dropped: list[str] = []
     events = []
@@ -361,27 +370,23 @@ def shipment_apply_update(
             )
         ]
     by_fingerprint = {event_fingerprint(event): event for event in events}
-    known = set(
-        TrackingEvent.objects.filter(shipment=shipment, fingerprint__in=list(by_fingerprint)).values_list(
-            "fingerprint", flat=True
-        )
+    fresh = _events_insert_new(
+        [
+            TrackingEvent(
+                shipment=shipment,
+                status=event.status,
+                detail=event.detail[:255],
+                message=event.message[:500],
+                location=event.location[:255],
+                raw_status=event.raw_status[:100],
+                occurred_at=event.occurred_at,
+                received_at=now,
+                source=source,
+                fingerprint=fingerprint,
+            )
+            for fingerprint, event in by_fingerprint.items()
+        ]
     )
-    fresh = [
-        TrackingEvent(
-            shipment=shipment,
-            status=event.status,
-            detail=event.detail[:255],
-            message=event.message[:500],
-            location=event.location[:255],
-            raw_status=event.raw_status[:100],
-            occurred_at=event.occurred_at,
-            source=source,
-            fingerprint=fingerprint,
-        )
-        for fingerprint, event in by_fingerprint.items()
-        if fingerprint not in known
-    ]
-    TrackingEvent.objects.bulk_create(fresh)
 
     changed_fields: set[str] = set()
     if (
@@ -409,7 +414,7 @@ def shipment_apply_update(
         changed_fields.add("carrier_tracking_url")
 
     old_status = shipment.status
-    latest = _latest_event(shipment) if fresh else None
+    latest = _decisive_event(shipment, fresh) if fresh else None
     status_changed = False
     if latest is not None:
         if shipment.last_event_at != latest.occurred_at:
@@ -426,26 +431,42 @@ def shipment_apply_update(
             shipment.shipped_at = min(e.occurred_at for e in fresh if e.status in SHIPPED_STATUSES)
             changed_fields.add("shipped_at")
         if shipment.status == ShipmentStatus.DELIVERED:
-            delivered = (
-                shipment.events.filter(status=ShipmentStatus.DELIVERED).order_by("occurred_at").first()
-            )
-            if delivered and shipment.delivered_at != delivered.occurred_at:
-                shipment.delivered_at = delivered.occurred_at
+            delivered_at = _first_delivered_at(shipment, fresh)
+            if delivered_at and shipment.delivered_at != delivered_at:
+                shipment.delivered_at = delivered_at
                 shipment.late_since = None
                 changed_fields |= {"delivered_at", "late_since"}
         elif shipment.delivered_at is not None:
             shipment.delivered_at = None
             changed_fields.add("delivered_at")
-    if changed_fields:
-        shipment.save(update_fields=[*sorted(changed_fields), "updated_at"])
     if (
         shipment.estimated_delivery_source != EddSource.CARRIER
         and shipment.shipped_at
         and not shipment.delivered_at
     ):
-        shipment_estimate_delivery(shipment=shipment)
+        changed_fields |= _estimate_from_lane(
+            shipment,
+            shipped_at=shipment.shipped_at,
+            first_days=getattr(shipment, "lane_first_days", None),
+            last_days=getattr(shipment, "lane_last_days", None),
+        )
+    if changed_fields:
+        shipment.save(update_fields=[*sorted(changed_fields), "updated_at"])
     if status_changed:
         _status_changed(shipment, old_status, latest.occurred_at if latest else timezone.now())
+    delivered_after = _delivery_sample(shipment)
+    if delivered_after != delivered_before:
+        # Last, so the lane's row stays locked only until the commit that follows.
+        delivery_estimates.delivery_lane_fold(
+            key=delivery_estimates.LaneKey(
+                brand_id=shipment.brand_id,
+                carrier_code=shipment.carrier_code,
+                country=shipment.order.shipping_country,
+            ),
+            shipment_id=shipment.id,
+            before=delivered_before,
+            after=delivered_after,
+        )
     return ApplyResult(
         shipment_id=shipment.id,
         new_events=len(fresh),
@@ -455,73 +476,131 @@ def shipment_apply_update(
     )
 
 
-def transit_days_history(*, brand_id: int, carrier_code: str, country: str) -> list[int]:
-    """Whole days from shipped to delivered for this brand's recent parcels of one carrier and country."""
-    rows = (
-        Shipment.objects.filter(
-            brand_id=brand_id,
-            carrier_code=carrier_code,
-            order__shipping_country=country,
-            direction=Direction.OUTBOUND,
-            delivered_at__isnull=False,
-            shipped_at__isnull=False,
-        )
-        .order_by("-delivered_at")
-        .values_list("shipped_at", "delivered_at")[:EDD_HISTORY_SIZE]
-    )
-    return [
-        max(0, (delivered.date() - shipped.date()).days)
-        for shipped, delivered in rows
-        if shipped and delivered
-    ]
+_EVENT_COLUMNS: Final = (
+    "shipment_id",
+    "status",
+    "detail",
+    "message",
+    "location",
+    "raw_status",
+    "occurred_at",
+    "received_at",
+    "source",
+    "fingerprint",
+)
 
 
-def estimate_window(*, shipped_on: date, history: Sequence[int]) -> tuple[date, date] | None:
-    """Median transit days from history, widened to the middle half when the spread is real.
+def _events_insert_new(candidates: Sequence[TrackingEvent]) -> list[TrackingEvent]:
+    """Store the checkpoints whose fingerprint the parcel does not hold yet; the stored ones, with ids.
 
-    None when there is too little history: no estimate beats a wrong one.
+    One statement: the unique fingerprint decides what is new (INSERT … ON CONFLICT DO NOTHING
+    RETURNING, on Postgres and on SQLite), instead of a read of the known fingerprints first.
     """
-    if len(history) < EDD_MIN_SAMPLES:
+    if not candidates:
+        return []
+    meta = TrackingEvent._meta
+    quote = connection.ops.quote_name
+    by_column = {field.column: field for field in meta.concrete_fields}
+    fields = [by_column[column] for column in _EVENT_COLUMNS]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(getattr(event, field.attname), connection)
+        for event in candidates
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        # Names come from the model; values go as parameters.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * len(candidates))} "
+            f"ON CONFLICT ({quote('shipment_id')}, {quote('fingerprint')}) DO NOTHING "
+            f"RETURNING {quote('id')}, {quote('fingerprint')}"
+        )
+        cursor.execute(sql, params)
+        stored = {fingerprint: event_id for event_id, fingerprint in cursor.fetchall()}
+    fresh = []
+    for event in candidates:
+        if event.fingerprint in stored:
+            event.pk = stored[event.fingerprint]
+            event._state.adding = False
+            event._state.db = connection.alias
+            fresh.append(event)
+    return fresh
+
+
+def _delivery_sample(shipment: Shipment) -> tuple[datetime, datetime] | None:
+    """What the parcel adds to its lane's delivered history: (shipped at, delivered at), or nothing."""
+    if (
+        shipment.direction != Direction.OUTBOUND
+        or shipment.shipped_at is None
+        or shipment.delivered_at is None
+    ):
         return None
-    ordered = sorted(history)
-    quartiles = statistics.quantiles(ordered, n=4, method="inclusive")
-    low, high = round(quartiles[0]), round(quartiles[2])
-    median = round(statistics.median(ordered))
-    if high - low <= 1:
-        return shipped_on + timedelta(days=median), shipped_on + timedelta(days=median)
-    return shipped_on + timedelta(days=low), shipped_on + timedelta(days=high)
+    return shipment.shipped_at, shipment.delivered_at
+
+
+def _decisive_event(shipment: Shipment, fresh: Sequence[TrackingEvent]) -> TrackingEvent | None:
+    """The event the status follows once `fresh` is stored (call before `last_event_at` moves).
+
+    A scan newer than every stored one decides among the new ones, with no read: `last_event_at` is
+    the carrier time of the latest stored event. Ties with a stored event, first scans and late
+    arrivals ask the database, as the rule is written there.
+    """
+    top_time = max(event.occurred_at for event in fresh)
+    known = shipment.last_event_at
+    if known is not None and top_time > known:
+        tied = [event for event in fresh if event.occurred_at == top_time]
+        if all(event.pk is not None for event in tied):
+            return max(tied, key=lambda event: (RANK.get(event.status, 0), event.pk))
+    return _latest_event(shipment)
+
+
+def _first_delivered_at(shipment: Shipment, fresh: Sequence[TrackingEvent]) -> datetime | None:
+    """Carrier time of the parcel's first delivered scan.
+
+    While the parcel stays delivered, `delivered_at` already holds that time for the stored scans,
+    so only the new ones are compared; on the change to delivered the scans are read.
+    """
+    if shipment.delivered_at is not None:
+        times = [event.occurred_at for event in fresh if event.status == ShipmentStatus.DELIVERED]
+        return min([shipment.delivered_at, *times])
+    delivered = shipment.events.filter(status=ShipmentStatus.DELIVERED).order_by("occurred_at").first()
+    return delivered.occurred_at if delivered else None
+
+
+def _estimate_from_lane(
+    shipment: Shipment, *, shipped_at: datetime, first_days: int | None, last_days: int | None
+) -> set[str]:
+    """Set our own estimate from the lane's window (days after shipping); the fields it changed."""
+    window = delivery_estimates.window_from_offsets(
+        shipped_at=shipped_at, first_days=first_days, last_days=last_days
+    )
+    first, last = window if window else (None, None)
+    wanted = {
+        "estimated_delivery": first,
+        "estimated_delivery_latest": last,
+        "estimated_delivery_source": EddSource.HISTORY if window else EddSource.NONE,
+    }
+    changed = {name for name, value in wanted.items() if getattr(shipment, name) != value}
+    for name in changed:
+        setattr(shipment, name, wanted[name])
+    return changed
 
 
 def shipment_estimate_delivery(*, shipment: Shipment) -> None:
-    """Fill our own EDD from delivered history when the carrier gives none."""
-    shipped_at = shipment.shipped_at
-    if shipped_at is None:
+    """Fill our own EDD from the lane's delivered history when the carrier gives none."""
+    if shipment.shipped_at is None or shipment.estimated_delivery_source == EddSource.CARRIER:
         return
-    history = transit_days_history(
+    first_days, last_days = delivery_estimates.lane_offsets(
         brand_id=shipment.brand_id,
         carrier_code=shipment.carrier_code,
         country=shipment.order.shipping_country,
     )
-    window = estimate_window(shipped_on=shipped_at.date(), history=history)
-    first, last = window if window else (None, None)
-    source = EddSource.HISTORY if window else EddSource.NONE
-    if (
-        shipment.estimated_delivery,
-        shipment.estimated_delivery_latest,
-        shipment.estimated_delivery_source,
-    ) != (
-        first,
-        last if last != first else None,
-        source,
-    ):
-        Shipment.objects.filter(id=shipment.id).update(
-            estimated_delivery=first,
-            estimated_delivery_latest=last if last != first else None,
-            estimated_delivery_source=source,
-        )
-        shipment.estimated_delivery = first
-        shipment.estimated_delivery_latest = last if last != first else None
-        shipment.estimated_delivery_source = source
+    changed = _estimate_from_lane(
+        shipment, shipped_at=shipment.shipped_at, first_days=first_days, last_days=last_days
+    )
+    if changed:
+        shipment.save(update_fields=[*sorted(changed), "updated_at"])
 
 
 def _brand_settings(brand_id: int) -> TrackingSettings:

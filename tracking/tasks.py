@@ -29,3 +29,11 @@ def retry_failed_reactions() -> dict[str, int]:
 def purge_webhook_bodies() -> int:
     """Idempotent: blanks raw webhook bodies past WEBHOOK_BODY_RETENTION_DAYS, a bounded batch per run."""
     return webhook_retention.inbound_webhook_bodies_purge().purged
+
+
+@shared_task(name="tracking.rebuild_delivery_lanes", ignore_result=True, acks_late=True)
+def rebuild_delivery_lanes(brand_id: int | None = None) -> int:
+    """Idempotent: recomputes each lane from the shipments under the lane's row lock."""
+    from tracking import delivery_estimates
+
+    return delivery_estimates.delivery_lanes_rebuild(brand_id=brand_id).written

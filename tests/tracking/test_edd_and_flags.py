@@ -6,8 +6,9 @@ import pytest
 
 from tests import factories
 from tests.tracking.conftest import event
-from tracking import hooks, services
-from tracking.models import Shipment, TrackingSettings
+from tracking import delivery_estimates, hooks, services
+from tracking.carriers.base import CarrierEvent, TrackingUpdate
+from tracking.models import TrackingSettings
 from tracking.statuses import ShipmentStatus as S
 
 
@@ -22,7 +23,7 @@ from tracking.statuses import ShipmentStatus as S
     ],
 )
 def test_estimate_window(history, expected):
-    assert services.estimate_window(shipped_on=date(2026, 11, 2), history=history) == expected
+    assert delivery_estimates.estimate_window(shipped_on=date(2026, 11, 2), history=history) == expected
 
 
 def _delivered_parcel(brand, country, shipped, days):
@@ -31,8 +32,19 @@ def _delivered_parcel(brand, country, shipped, days):
     shipment, _ = services.shipment_upsert(
         brand=brand, order=order, carrier_code="dpd", tracking_number=f"H{order.id}"
     )
-    Shipment.objects.filter(id=shipment.id).update(
-        status=S.DELIVERED, shipped_at=shipped, delivered_at=shipped + timedelta(days=days)
+    services.shipment_apply_update(
+        shipment_id=shipment.id,
+        update=TrackingUpdate(
+            tracking_number=shipment.tracking_number,
+            carrier_code="dpd",
+            events=(
+                CarrierEvent(status=S.IN_TRANSIT, occurred_at=shipped, raw_status="in_transit"),
+                CarrierEvent(
+                    status=S.DELIVERED, occurred_at=shipped + timedelta(days=days), raw_status="delivered"
+                ),
+            ),
+        ),
+        source="test",
     )
 
 
