@@ -11,8 +11,7 @@ status hooks write in the same transaction.
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -343,7 +342,7 @@ def _process(record: InboundWebhook, payload: Mapping[str, Any] | None = None) -
 # Errors worth trying again as they are: the database went away or a lock timed out. Anything else
 # is this call's own fault and is recorded on it as failed, for an operator to re-process.
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
-# Calls of one parcel waiting before this one are taken first, a bounded number at a time.
+# Calls of one parcel waiting before this one are taken first, up to this many per task.
 EARLIER_CALLS_LIMIT = 50
 
 
@@ -373,51 +372,42 @@ def _lock_id(sequence: Mapping[str, Any]) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-@contextmanager
-def _sequence_lock(sequence: Mapping[str, Any] | None) -> Iterator[None]:
-    """Hold the parcel's advisory lock (Postgres) across the transactions of its calls."""
-    if sequence is None or connection.vendor != "postgresql":
-        yield
-        return
-    lock_id = _lock_id(sequence)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
-    try:
-        yield
-    finally:
+def _lock_sequence(sequence: Mapping[str, Any]) -> None:
+    """Wait for the parcel's advisory lock, held until this transaction ends (Postgres only)."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(sequence)])
+
+
+@dataclass(frozen=True)
+class _EarlierFirst:
+    webhook_id: int
 
 
 def inbound_webhook_ingest(*, webhook_id: int) -> Outcome | None:
-    """Process one stored call once, after the earlier calls of the same parcel; what workers run.
+    """Process one stored call once, after the earlier waiting calls of its parcel; what workers run.
 
-    Idempotent: a call no longer "received" (processed, or being processed by another worker) is
+    Idempotent: a call no longer "received" (processed, or claimed by another worker right now) is
     left alone and None comes back. Two calls of one parcel (brand and tracking key, or one store
-    order) never run side by side: each holds the parcel's advisory lock, and whoever holds it
-    first takes every earlier waiting call of that parcel, oldest first, one transaction each.
+    order) are never applied side by side nor out of order: each is applied holding the parcel's
+    advisory lock, and a call that finds an earlier one of its parcel still waiting applies that
+    one first (or waits for the worker holding it), each in its own transaction.
     """
-    head = (
-        InboundWebhook.objects.filter(id=webhook_id, result=WebhookResult.RECEIVED)
-        .values("brand_id", "provider", "tracking_key", "order_external_id", "delivery_id")
-        .first()
-    )
-    if head is None:
-        return None
-    sequence = _sequence_filter(head)
-    with _sequence_lock(sequence):
-        if sequence is not None:
-            earlier = (
-                InboundWebhook.objects.filter(**sequence, result=WebhookResult.RECEIVED, id__lt=webhook_id)
-                .order_by("id")
-                .values_list("id", flat=True)[:EARLIER_CALLS_LIMIT]
-            )
-            for earlier_id in list(earlier):
-                _ingest_one(earlier_id)
-        return _ingest_one(webhook_id)
+    pending = [webhook_id]
+    # Bounded: a parcel with more waiting calls than this leaves the rest to the relay.
+    for _ in range(2 * EARLIER_CALLS_LIMIT):
+        current = pending[-1]
+        step = _ingest_one(current)
+        if isinstance(step, _EarlierFirst):
+            pending.append(step.webhook_id)
+            continue
+        pending.pop()
+        if not pending:
+            return step
+    return None
 
 
-def _ingest_one(webhook_id: int) -> Outcome | None:
+def _ingest_one(webhook_id: int) -> Outcome | _EarlierFirst | None:
     try:
         with transaction.atomic():
             # Claimed for this transaction: another worker skips it, and a processed call is not
@@ -430,6 +420,27 @@ def _ingest_one(webhook_id: int) -> Outcome | None:
             )
             if record is None:
                 return None
+            sequence = _sequence_filter(
+                {
+                    "brand_id": record.brand_id,
+                    "provider": record.provider,
+                    "tracking_key": record.tracking_key,
+                    "order_external_id": record.order_external_id,
+                    "delivery_id": record.delivery_id,
+                }
+            )
+            if sequence is not None:
+                # Taken after the claim, read after the wait: a call of this parcel that a worker
+                # applied meanwhile is seen as done.
+                _lock_sequence(sequence)
+                earlier = (
+                    InboundWebhook.objects.filter(**sequence, result=WebhookResult.RECEIVED, id__lt=record.id)
+                    .order_by("id")
+                    .values_list("id", flat=True)
+                    .first()
+                )
+                if earlier is not None:
+                    return _EarlierFirst(earlier)
             if record.delivery_id and (
                 InboundWebhook.objects.filter(
                     provider=record.provider, brand=record.brand, delivery_id=record.delivery_id

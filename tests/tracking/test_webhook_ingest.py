@@ -198,7 +198,7 @@ def test_two_workers_apply_one_parcels_calls_in_the_order_received(brand, order,
 
     inside_earlier, later_locking, release = threading.Event(), threading.Event(), threading.Event()
     applied: list[int] = []
-    process, sequence_lock = webhooks._process, webhooks._sequence_lock
+    process, lock_sequence = webhooks._process, webhooks._lock_sequence
 
     def observed_process(record: Any, *args: Any) -> Any:
         if record.id == earlier.id:
@@ -207,13 +207,13 @@ def test_two_workers_apply_one_parcels_calls_in_the_order_received(brand, order,
         applied.append(record.id)
         return process(record, *args)
 
-    def observed_lock(sequence: Any) -> Any:
+    def observed_lock(sequence: Any) -> None:
         if threading.current_thread().name == "worker-2":
-            later_locking.set()
-        return sequence_lock(sequence)
+            later_locking.set()  # it holds its own call and now waits for the parcel
+        lock_sequence(sequence)
 
     monkeypatch.setattr(webhooks, "_process", observed_process)
-    monkeypatch.setattr(webhooks, "_sequence_lock", observed_lock)
+    monkeypatch.setattr(webhooks, "_lock_sequence", observed_lock)
     errors: list[BaseException] = []
 
     def work(webhook_id: int) -> None:
