@@ -451,7 +451,11 @@ def _ingest_one(webhook_id: int) -> Outcome | _EarlierFirst | None:
             ):
                 _finish(record, WebhookResult.DUPLICATE, "Already received.")
                 return Outcome(200, WebhookResult.DUPLICATE, "Already received.", record.id)
-            return _process(record)
+            outcome = _process(record)
+            if record.result == WebhookResult.RECEIVED:
+                # Not processable as stored (its body was purged): never picked up again by the relay.
+                _finish(record, WebhookResult.FAILED, outcome.message)
+            return outcome
     except TRANSIENT_ERRORS:
         raise
     except Exception as exc:

@@ -243,3 +243,18 @@ def test_two_workers_apply_one_parcels_calls_in_the_order_received(brand, order,
     shipment = Shipment.objects.get()
     assert shipment.status == S.DELIVERED
     assert TrackingEvent.objects.filter(shipment=shipment).count() == 5
+
+
+def test_a_waiting_call_whose_body_was_purged_fails_once(brand, parcel):
+    post(Client(), brand, "tracker_updated_in_transit")
+    InboundWebhook.objects.update(body="", body_purged_at=timezone.now())
+    record = InboundWebhook.objects.get()
+
+    outcome = webhooks.inbound_webhook_ingest(webhook_id=record.id)
+
+    assert outcome is not None
+    assert outcome.http_status == 410
+    record.refresh_from_db()
+    assert (record.result, record.error) == ("failed", "The body was purged after the retention period.")
+    later = timezone.now() + timedelta(hours=1)
+    assert webhooks.inbound_webhooks_relay(now=later) == {"waiting": 0, "processed": 0}
