@@ -1,9 +1,12 @@
-"""Webhook ingestion throughput, as a ratio to a bare Django view on the same stack.
+"""Webhook acknowledgement and ingest work, in process, as ratios to bare Django views on the same stack.
 
 Runs in one process against a real Postgres database of its own (created and migrated here):
 N signed EasyPost `tracker.updated` calls, each adding a checkpoint to one of M shipments, and
-N duplicates of them, next to N calls of `/healthz` (a view that does nothing). Prints calls per
-second for each and the ratios, plus the query count per webhook.
+N replays of them, answered by the endpoint (verify, one INSERT, 202), next to N calls of a bare
+view doing one INSERT of the body (bench/bare_insert.py) and N calls of `/healthz`. Then the
+stored calls are processed the way the `ingest` workers do (inbound_webhook_ingest), timed apart.
+Prints calls per second for each, the ratios, and the queries of an acknowledgement and of the
+processing of one call. The gunicorn + wrk harness measures the same ratio over HTTP.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postpurchase_bench .venv/bin/python -m bench.webhook_ingest
 """
@@ -79,15 +82,30 @@ def main() -> int:
     _ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "postpurchase.settings")
+    # Processing is timed on its own below: nothing is sent to a broker from here.
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from bench.bare_insert import TABLE_SQL
+    from tracking import webhooks
+    from tracking.models import InboundWebhook, WebhookResult
+
+    settings.ROOT_URLCONF = "bench.bare_insert"
+    webhooks._enqueue = lambda webhook_id: None  # type: ignore[assignment]  # the workers' part is timed apart
+    from notifications import services as notification_services
+
+    # The outbox rows are written (part of processing); sending them is the notification workers' part.
+    notification_services._enqueue = lambda *args, **kwargs: None  # type: ignore[assignment]
     call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_SQL)
     from brands.services import webhook_secret_set
     from tests import factories
     from tracking import services
@@ -116,7 +134,14 @@ def main() -> int:
                 content_type="application/json",
                 HTTP_X_HMAC_SIGNATURE=f"hmac-sha256-hex={signature}",
             )
-            assert response.status_code == 200, response.content
+            assert response.status_code == 202, response.content
+        return time.perf_counter() - started
+
+    def run_bare_insert() -> float:
+        started = time.perf_counter()
+        for body in bodies:
+            response = client.post("/bench/bare-insert/", data=body, content_type="application/json")
+            assert response.status_code == 202, response.content
         return time.perf_counter() - started
 
     def run_baseline() -> float:
@@ -125,27 +150,56 @@ def main() -> int:
             assert client.get("/healthz").status_code == 200
         return time.perf_counter() - started
 
+    def run_workers() -> tuple[float, int]:
+        ids = list(
+            InboundWebhook.objects.filter(result=WebhookResult.RECEIVED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        started = time.perf_counter()
+        for webhook_id in ids:
+            webhooks.inbound_webhook_ingest(webhook_id=webhook_id)
+        return time.perf_counter() - started, len(ids)
+
     run_baseline()  # warm-up
-    baseline = run_baseline()
+    run_bare_insert()
+    healthz = run_baseline()
+    bare = run_bare_insert()
     fresh = run_webhooks()
-    duplicates = run_webhooks()
-    with CaptureQueriesContext(connection) as queries:
-        reset_queries()
+    fresh_work, fresh_count = run_workers()
+    replays = run_webhooks()
+    replay_work, replay_count = run_workers()
+    extra = _payload(numbers[0], N + 1)
+    client.get("/healthz")
+    webhooks.brand_selectors.webhook_credentials(
+        brand_slug="bench", provider="easypost"
+    )  # warm, as under load
+    with CaptureQueriesContext(connection) as ack_queries:
         client.post(
             "/webhooks/easypost/bench/",
-            data=_payload(numbers[0], N + 1),
+            data=extra,
             content_type="application/json",
             HTTP_X_HMAC_SIGNATURE="hmac-sha256-hex="
-            + hmac.new(SECRET.encode(), _payload(numbers[0], N + 1), hashlib.sha256).hexdigest(),
+            + hmac.new(SECRET.encode(), extra, hashlib.sha256).hexdigest(),
         )
-    print(f"calls: {N} per run, {SHIPMENTS} shipments, Postgres at {urlsplit(url).hostname}")
-    print(f"baseline /healthz:        {N / baseline:8.0f} calls/s")
-    print(f"webhook, new checkpoint:  {N / fresh:8.0f} calls/s  ratio to baseline {baseline / fresh:.3f}")
+    stored = InboundWebhook.objects.latest("id").id
+    with CaptureQueriesContext(connection) as work_queries:
+        webhooks.inbound_webhook_ingest(webhook_id=stored)
+    print(f"calls: {N} per run, {SHIPMENTS} shipments, Postgres at {urlsplit(url).hostname}, in process")
+    print(f"/healthz:                       {N / healthz:8.0f} calls/s")
+    print(f"bare view, one INSERT:          {N / bare:8.0f} calls/s")
     print(
-        f"webhook, duplicate:       {N / duplicates:8.0f} calls/s  ratio to baseline {baseline / duplicates:.3f}"
+        f"webhook acknowledged (202):     {N / fresh:8.0f} calls/s  ratio to bare INSERT {bare / fresh:.3f}"
     )
-    print(f"queries per new-checkpoint webhook: {len(queries)}")
-    print(f"mean latency per new-checkpoint webhook: {fresh / N * 1000:.2f} ms")
+    print(
+        f"replay acknowledged (202):      {N / replays:8.0f} calls/s  ratio to bare INSERT {bare / replays:.3f}"
+    )
+    print(f"ingest, new checkpoint:         {fresh_count / fresh_work:8.0f} calls/s (one worker, in process)")
+    print(f"ingest, replay (duplicate):     {replay_count / replay_work:8.0f} calls/s")
+    print(
+        f"queries per acknowledgement: {len(ack_queries)} ({', '.join(q['sql'].split()[0] for q in ack_queries)})"
+    )
+    print(f"queries per processed new-checkpoint call: {len(work_queries)}")
     return 0
 
 

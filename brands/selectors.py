@@ -1,6 +1,9 @@
 """Reads for brands: tenant lookup, staff scope, API-key authentication, webhook secrets."""
 
 import hmac
+import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -72,11 +75,68 @@ def webhook_secrets_accepted(*, brand: Brand, provider: str, now: datetime | Non
     )
     if row is None:
         return []
-    accepted = [row["secret"]] if row["secret"] else []
-    until = row["previous_valid_until"]
-    if row["previous_secret"] and until is not None and (now or timezone.now()) < until:
-        accepted.append(row["previous_secret"])
+    return _accepted(row["secret"], row["previous_secret"], row["previous_valid_until"], now)
+
+
+def _accepted(secret: str, previous: str, until: datetime | None, now: datetime | None) -> list[str]:
+    accepted = [secret] if secret else []
+    if previous and until is not None and (now or timezone.now()) < until:
+        accepted.append(previous)
     return accepted
+
+
+@dataclass(frozen=True)
+class WebhookCredentials:
+    """A brand's id and the secrets of one provider, as the webhook endpoint checks a call against."""
+
+    brand_id: int
+    secret: str
+    previous_secret: str
+    previous_valid_until: datetime | None
+
+    def accepted(self, now: datetime | None = None) -> list[str]:
+        # The grace period is checked at each call, so a cached entry never stretches it.
+        return _accepted(self.secret, self.previous_secret, self.previous_valid_until, now)
+
+
+# Per process: the endpoint answers carriers' bursts without reading the brand and its secret on
+# every call. Short-lived, cleared in this process when a secret is set or rotated, and never
+# trusted to refuse: a call the cached secrets do not verify is checked again against the database.
+WEBHOOK_CREDENTIALS_TTL = 10.0
+_credentials: dict[tuple[str, str], tuple[float, WebhookCredentials]] = {}
+_credentials_lock = threading.Lock()
+
+
+def webhook_credentials(*, brand_slug: str, provider: str, fresh: bool = False) -> WebhookCredentials | None:
+    """The brand and its accepted secrets for `provider`; None for an unknown brand (never cached)."""
+    key = (brand_slug, provider)
+    if not fresh:
+        cached = _credentials.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+    brand = brand_by_slug(slug=brand_slug)
+    if brand is None:
+        return None
+    row = (
+        IntegrationSecret.objects.filter(brand=brand, provider=provider)
+        .values("secret", "previous_secret", "previous_valid_until")
+        .first()
+    ) or {"secret": "", "previous_secret": "", "previous_valid_until": None}
+    credentials = WebhookCredentials(
+        brand_id=brand.id,
+        secret=row["secret"],
+        previous_secret=row["previous_secret"],
+        previous_valid_until=row["previous_valid_until"],
+    )
+    with _credentials_lock:
+        _credentials[key] = (time.monotonic() + WEBHOOK_CREDENTIALS_TTL, credentials)
+    return credentials
+
+
+def webhook_credentials_forget() -> None:
+    """Drop this process's cached secrets (a secret changed); other processes age out within the TTL."""
+    with _credentials_lock:
+        _credentials.clear()
 
 
 def may_manage_connections(*, user: AbstractBaseUser | AnonymousUser, brand_id: int) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from brands import selectors as brand_selectors
 from brands.look import LookValues
 from brands.models import ApiKey, Brand, BrandLookDraft, IntegrationSecret, Membership, Provider, Role
 from common.tokens import sha256_hex
@@ -116,6 +117,12 @@ def _cleaned_secret(*, provider: str, secret: str) -> str:
     return cleaned
 
 
+def _forget_cached_secrets() -> None:
+    # Now for this thread, and again at commit: a concurrent call could re-read the old row meanwhile.
+    brand_selectors.webhook_credentials_forget()
+    transaction.on_commit(brand_selectors.webhook_credentials_forget)
+
+
 @transaction.atomic
 def webhook_secret_set(
     *,
@@ -132,6 +139,7 @@ def webhook_secret_set(
     """
     cleaned = _cleaned_secret(provider=provider, secret=secret)
     now = now or timezone.now()
+    _forget_cached_secrets()
     current = IntegrationSecret.objects.select_for_update().filter(brand=brand, provider=provider).first()
     if current is None:
         return IntegrationSecret.objects.create(brand=brand, provider=provider, secret=cleaned)
@@ -159,6 +167,7 @@ def webhook_secret_end_grace(*, brand: Brand, provider: str) -> None:
     IntegrationSecret.objects.filter(brand=brand, provider=provider).update(
         previous_secret="", previous_valid_until=None
     )
+    _forget_cached_secrets()
 
 
 def role_permissions_register(*, role: str, app_label: str, codenames: tuple[str, ...]) -> None:

@@ -268,6 +268,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    # Carrier and store webhooks stored by the web tier, normalized here (and their lost-task relay).
+    "tracking.ingest_webhook": {"queue": "ingest"},
+    "tracking.relay_webhooks": {"queue": "ingest"},
     "tracking.*": {"queue": "scheduled"},
     "notifications.send": {"queue": "notifications"},
     "notifications.sweep": {"queue": "scheduled"},
@@ -275,6 +278,8 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "offers.*": {"queue": "scheduled"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Stored webhooks whose task was lost (the broker was down when they came) are processed here.
+    "tracking-relay-webhooks": {"task": "tracking.relay_webhooks", "schedule": 5.0},
     "tracking-flag-late-and-stuck": {"task": "tracking.flag_late_and_stuck", "schedule": 15 * 60.0},
     "tracking-sweep-unmatched-webhooks": {"task": "tracking.sweep_unmatched_webhooks", "schedule": 10 * 60.0},
     "tracking-retry-failed-reactions": {"task": "tracking.retry_failed_reactions", "schedule": 60.0},

@@ -13,6 +13,7 @@ from django.test import override_settings
 from postpurchase.celery import app as celery_app
 from scripts.check_services import unreachable
 from tests import factories
+from tests.ingest import IngestingClient
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -58,6 +59,29 @@ def _isolated_cache_and_eager_tasks(settings: Any) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_webhook_credentials() -> Iterator[None]:
+    """Brand ids are reused across tests' rolled-back data: no cached webhook secret outlives a test."""
+    from brands.selectors import webhook_credentials_forget
+
+    webhook_credentials_forget()
+    yield
+    webhook_credentials_forget()
+
+
+@pytest.fixture
+def client() -> IngestingClient:
+    """The test client; the webhooks it posts are processed as the ingest workers would (tests.ingest)."""
+    return IngestingClient()
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> IngestingClient:
+    client = IngestingClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

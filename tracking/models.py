@@ -223,6 +223,12 @@ class InboundWebhook(models.Model):
             models.Index(fields=["brand", "order_external_id"], name="inbound_webhook_order_idx"),
             # The console's per-provider figures: the last call and the week's calls of one brand.
             models.Index(fields=["brand", "provider", "received_at"], name="inbound_webhook_provider_idx"),
+            # The relay walks only the calls still waiting for a worker, oldest first.
+            models.Index(
+                fields=["received_at", "id"],
+                condition=Q(result="received"),
+                name="inbound_webhook_waiting_idx",
+            ),
             # The retention purge walks only rows that still hold a body.
             models.Index(fields=["received_at"], condition=~Q(body=""), name="inbound_webhook_body_kept_idx"),
         ]

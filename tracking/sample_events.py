@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone
 
 from brands import selectors as brand_selectors
 from brands.models import Brand, Provider
+from tracking import webhooks
 from tracking.carriers import easypost, shippo
 from tracking.carriers.signatures import hmac_sha256
-from tracking.models import InboundWebhook
+from tracking.models import InboundWebhook, WebhookResult
 from tracking.selectors import SAMPLE_USER_AGENT
 
 SAMPLE_NUMBER_PREFIX = "PPTEST"
@@ -227,7 +229,12 @@ def sample_event_build(*, brand: Brand, provider: str, now: datetime | None = No
 
 
 def sample_event_send(*, brand: Brand, provider: str) -> SampleOutcome:
-    """Post a signed sample to the brand's real endpoint in-process; the real checks and processing run."""
+    """Post a signed sample to the brand's real endpoint in-process; the real checks and processing run.
+
+    The endpoint only stores the call; the merchant waits for the answer here, so the stored call
+    is processed right away by what the ingest workers run (its task, sent at the commit, then
+    finds it done), and the outcome says what processing made of it.
+    """
     sample = sample_event_build(brand=brand, provider=provider)
     path = reverse(f"webhook-{provider}", kwargs={"brand_slug": brand.slug})
     before = (
@@ -245,15 +252,30 @@ def sample_event_send(*, brand: Brand, provider: str) -> SampleOutcome:
         headers={**sample.headers, "User-Agent": SAMPLE_USER_AGENT},
     )
     match = resolve(path)
-    response = match.func(request, *match.args, **match.kwargs)
-    answer = json.loads(response.content)
-    webhook_id = (
-        InboundWebhook.objects.filter(brand=brand, provider=provider, id__gt=before)
-        .filter(**{"headers__user-agent": SAMPLE_USER_AGENT})
-        .order_by("id")
-        .values_list("id", flat=True)
-        .first()
-    )
+    with transaction.atomic():
+        response = match.func(request, *match.args, **match.kwargs)
+        answer = json.loads(response.content)
+        webhook_id = (
+            InboundWebhook.objects.filter(brand=brand, provider=provider, id__gt=before)
+            .filter(**{"headers__user-agent": SAMPLE_USER_AGENT})
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        processed = (
+            webhooks.inbound_webhook_ingest(webhook_id=webhook_id)
+            if webhook_id is not None and answer.get("result") == WebhookResult.RECEIVED
+            else None
+        )
+    if processed is not None:
+        return SampleOutcome(
+            provider=provider,
+            http_status=processed.http_status,
+            result=processed.result,
+            detail=processed.message,
+            reference=sample.reference,
+            webhook_id=webhook_id,
+        )
     return SampleOutcome(
         provider=provider,
         http_status=response.status_code,

@@ -1,8 +1,12 @@
 """Thin Celery entry points for tracking's periodic work."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from tracking import services, webhook_retention
+
+# The database went away or a lock timed out: worth the same call again, a little later.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(name="tracking.flag_late_and_stuck", ignore_result=True, acks_late=True)
@@ -37,3 +41,28 @@ def rebuild_delivery_lanes(brand_id: int | None = None) -> int:
     from tracking import delivery_estimates
 
     return delivery_estimates.delivery_lanes_rebuild(brand_id=brand_id).written
+
+
+@shared_task(
+    name="tracking.ingest_webhook",
+    ignore_result=True,
+    acks_late=True,
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=1,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def ingest_webhook(webhook_id: int) -> None:
+    """Idempotent: the stored call is claimed with SKIP LOCKED and processed once, in its parcel's order."""
+    from tracking import webhooks
+
+    webhooks.inbound_webhook_ingest(webhook_id=webhook_id)
+
+
+@shared_task(name="tracking.relay_webhooks", ignore_result=True, acks_late=True)
+def relay_webhooks() -> dict[str, int]:
+    """Idempotent: takes stored calls whose task was lost (broker down), each claimed once."""
+    from tracking import webhooks
+
+    return webhooks.inbound_webhooks_relay()

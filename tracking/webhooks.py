@@ -1,21 +1,25 @@
-"""Inbound webhooks: verified, recorded, de-duplicated, then normalized into events.
+"""Inbound webhooks: verified and stored in the request, then de-duplicated and normalized by workers.
 
 Every call leaves a row; a verified one keeps its raw body (for the retention period), so an
 operator can inspect it and re-process it from the admin, while an unverified caller leaves only
-a small record and cannot grow the database. Processing runs in the request (a few queries) so a 2xx means the events are
-in Postgres, whether or not Redis and the workers are up; side effects go out through the
-outbox that the status hooks write in the same transaction.
+a small record and cannot grow the database. The request only verifies and stores (one INSERT):
+a 2xx means the call is in Postgres, whether or not Redis and the workers are up. Workers on the
+`ingest` queue normalize it (one transaction per call, the calls of one parcel in the order they
+came); a relay takes calls whose task was lost. Side effects go out through the outbox that the
+status hooks write in the same transaction.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from types import ModuleType
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -26,6 +30,7 @@ from common import untrusted_json
 from orders import services as order_services
 from orders.models import Order
 from tracking import services
+from tracking.carriers import fields
 from tracking.carriers.base import CarrierEvent, PayloadError, TrackingUpdate
 from tracking.models import InboundWebhook, Shipment, WebhookResult
 from tracking.numbers import tracking_number_key
@@ -160,6 +165,43 @@ def _refuse(record: InboundWebhook, http_status: int, result: str, message: str)
     return Outcome(http_status, result, message, record.id)
 
 
+def _verified(
+    credentials: brand_selectors.WebhookCredentials,
+    provider: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+) -> bool:
+    adapter = _adapter(provider)
+    kwargs: dict[str, Any] = {"query": query} if provider == Provider.SHIPPO else {}
+    return any(
+        adapter.verify_signature(secret=secret, body=body, headers=headers, **kwargs)
+        for secret in credentials.accepted()
+    )
+
+
+def _sequence_fields(provider: str, topic: str, payload: Mapping[str, Any]) -> dict[str, str]:
+    """The parcel (or store order) a call is about, read without parsing the rest.
+
+    Stored with the call, so workers apply the calls of one parcel in the order they came
+    (inbound_webhook_ingest); a payload too odd to read here is simply not ordered.
+    """
+    if provider == Provider.SHOPIFY:
+        if topic in SHOPIFY_ORDER_TOPICS:
+            return {"order_external_id": fields.identifier(payload.get("id"))[:64]}
+        if topic in SHOPIFY_FULFILLMENT_TOPICS:
+            return {"order_external_id": fields.identifier(payload.get("order_id"))[:64]}
+        return {}
+    inner: Any = payload
+    if provider == Provider.EASYPOST:
+        inner = payload if payload.get("object") == "Tracker" else payload.get("result")
+        number = inner.get("tracking_code") if isinstance(inner, Mapping) else None
+    else:
+        inner = payload.get("msg" if provider == Provider.AFTERSHIP else "data")
+        number = inner.get("tracking_number") if isinstance(inner, Mapping) else None
+    return {"tracking_number": _storable_text(fields.text(number))[:64]}
+
+
 def inbound_webhook_receive(
     *,
     brand_slug: str,
@@ -169,31 +211,44 @@ def inbound_webhook_receive(
     query: Mapping[str, str] | None = None,
     max_body: int,
 ) -> Outcome:
-    """Verify, record, de-duplicate and process one webhook call; bad input is a 4xx, never a 500.
+    """Verify and store one webhook call, and answer it; workers normalize it after the commit.
 
-    Only a verified call's body is stored: an unsigned caller leaves a small record (size, reason,
+    A verified JSON call costs one INSERT (the brand and its secrets come from a short-lived
+    per-process cache) and is answered 202 "received"; bad input is a 4xx, never a 500. Only a
+    verified call's body is stored: an unsigned caller leaves a small record (size, reason,
     headers without their signatures), so no one can grow the database from outside.
     """
-    brand = brand_selectors.brand_by_slug(slug=brand_slug)
-    if brand is None:
+    credentials = brand_selectors.webhook_credentials(brand_slug=brand_slug, provider=provider)
+    if credentials is None:
         return Outcome(404, "unknown_brand", "Unknown brand.")
     topic = _storable_text(_lowered(headers).get("x-shopify-topic", "")[:100])
     record = InboundWebhook(
-        brand=brand, provider=provider, topic=topic, headers=_kept_headers(headers), body_size=len(body)
+        brand_id=credentials.brand_id,
+        provider=provider,
+        topic=topic,
+        headers=_kept_headers(headers),
+        body_size=len(body),
     )
     if len(body) > max_body:
         return _refuse(record, 413, WebhookResult.REJECTED, f"Body exceeds the {max_body}-byte limit.")
 
-    # During a rotation's grace period the replaced secret still verifies (brands.services).
-    accepted = brand_selectors.webhook_secrets_accepted(brand=brand, provider=provider)
-    adapter = _adapter(provider)
-    kwargs: dict[str, Any] = {"query": query or {}} if provider == Provider.SHIPPO else {}
-    record.signature_valid = any(
-        adapter.verify_signature(secret=secret, body=body, headers=headers, **kwargs) for secret in accepted
-    )
+    # During a rotation's grace period the replaced secret still verifies (brands.services). The
+    # cache only ever lets a call through: before refusing, the secrets are read afresh, so a
+    # secret set a moment ago in another process verifies at once.
+    query = query or {}
+    record.signature_valid = _verified(credentials, provider, body, headers, query)
+    if not record.signature_valid:
+        fresh = brand_selectors.webhook_credentials(brand_slug=brand_slug, provider=provider, fresh=True)
+        if fresh is None:
+            return Outcome(404, "unknown_brand", "Unknown brand.")
+        credentials = fresh
+        record.brand_id = credentials.brand_id
+        record.signature_valid = _verified(credentials, provider, body, headers, query)
     if not record.signature_valid:
         reason = (
-            "No webhook secret is configured for this provider." if not accepted else "Invalid signature."
+            "No webhook secret is configured for this provider."
+            if not credentials.accepted()
+            else "Invalid signature."
         )
         return _refuse(record, 401, WebhookResult.REJECTED, reason)
 
@@ -212,16 +267,22 @@ def inbound_webhook_receive(
         return _refuse(record, 400, WebhookResult.INVALID, str(exc))
 
     record.delivery_id = _delivery_id(provider, headers, payload)
-    record.save()
-    if record.delivery_id and (
-        InboundWebhook.objects.filter(provider=provider, brand=brand, delivery_id=record.delivery_id)
-        .exclude(id=record.id)
-        .exclude(result__in=[WebhookResult.REJECTED, WebhookResult.INVALID, WebhookResult.RECEIVED])
-        .exists()
-    ):
-        _finish(record, WebhookResult.DUPLICATE, "Already received.")
-        return Outcome(200, "duplicate", "Already received.", record.id)
-    return inbound_webhook_process(webhook_id=record.id, payload=payload)
+    for name, value in _sequence_fields(provider, topic, payload).items():
+        setattr(record, name, value)
+    # One INSERT, committed on its own (no transaction is open here); the task goes out after it.
+    record.save(force_insert=True)
+    transaction.on_commit(partial(_enqueue, record.id))
+    return Outcome(202, WebhookResult.RECEIVED, "Stored; it is processed in a moment.", record.id)
+
+
+def _enqueue(webhook_id: int) -> None:
+    from tracking.tasks import ingest_webhook
+
+    try:
+        ingest_webhook.delay(webhook_id)
+    except Exception:
+        # The broker is down: the call is stored, and the relay (inbound_webhooks_relay) takes it.
+        logger.exception("Could not enqueue webhook %s; the relay will process it.", webhook_id)
 
 
 def _finish(record: InboundWebhook, result: str, error: str = "", fields: list[str] | None = None) -> None:
@@ -232,8 +293,16 @@ def _finish(record: InboundWebhook, result: str, error: str = "", fields: list[s
 
 
 def inbound_webhook_process(*, webhook_id: int, payload: Mapping[str, Any] | None = None) -> Outcome:
-    """Normalize a verified webhook into orders, shipments and events; safe to run again."""
+    """Normalize a verified webhook into orders, shipments and events; safe to run again.
+
+    What the admin's "re-process" runs, whatever the call's result; workers go through
+    inbound_webhook_ingest, which takes each stored call once and in order.
+    """
     record = InboundWebhook.objects.select_related("brand").get(id=webhook_id)
+    return _process(record, payload)
+
+
+def _process(record: InboundWebhook, payload: Mapping[str, Any] | None = None) -> Outcome:
     if record.brand is None or not record.signature_valid:
         return Outcome(
             400, record.result, "Only verified webhooks of a known brand are processed.", record.id
@@ -268,6 +337,161 @@ def inbound_webhook_process(*, webhook_id: int, payload: Mapping[str, Any] | Non
         fields=["tracking_number", "order_external_id"],
     )
     return Outcome(outcome.http_status, outcome.result, outcome.message, record.id)
+
+
+# Errors worth trying again as they are: the database went away or a lock timed out. Anything else
+# is this call's own fault and is recorded on it as failed, for an operator to re-process.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+# Calls of one parcel waiting before this one are taken first, up to this many per task.
+EARLIER_CALLS_LIMIT = 50
+
+
+def _sequence_filter(head: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The calls that must be applied in the order received with this one, or None."""
+    if head["tracking_key"]:
+        return {"brand_id": head["brand_id"], "tracking_key": head["tracking_key"]}
+    if head["provider"] == Provider.SHOPIFY and head["order_external_id"]:
+        return {
+            "brand_id": head["brand_id"],
+            "provider": Provider.SHOPIFY,
+            "order_external_id": head["order_external_id"],
+        }
+    if head["delivery_id"]:
+        # Unordered otherwise, but two copies of one delivery never run side by side.
+        return {
+            "brand_id": head["brand_id"],
+            "provider": head["provider"],
+            "delivery_id": head["delivery_id"],
+        }
+    return None
+
+
+def _lock_id(sequence: Mapping[str, Any]) -> int:
+    name = "|".join(f"{key}={value}" for key, value in sorted(sequence.items()))
+    digest = hashlib.blake2b(f"inbound-webhook|{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _lock_sequence(sequence: Mapping[str, Any]) -> None:
+    """Wait for the parcel's advisory lock, held until this transaction ends (Postgres only)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(sequence)])
+
+
+@dataclass(frozen=True)
+class _EarlierFirst:
+    webhook_id: int
+
+
+def inbound_webhook_ingest(*, webhook_id: int) -> Outcome | None:
+    """Process one stored call once, after the earlier waiting calls of its parcel; what workers run.
+
+    Idempotent: a call no longer "received" (processed, or claimed by another worker right now) is
+    left alone and None comes back. Two calls of one parcel (brand and tracking key, or one store
+    order) are never applied side by side nor out of order: each is applied holding the parcel's
+    advisory lock, and a call that finds an earlier one of its parcel still waiting applies that
+    one first (or waits for the worker holding it), each in its own transaction.
+    """
+    pending = [webhook_id]
+    # Bounded: a parcel with more waiting calls than this leaves the rest to the relay.
+    for _ in range(2 * EARLIER_CALLS_LIMIT):
+        current = pending[-1]
+        step = _ingest_one(current)
+        if isinstance(step, _EarlierFirst):
+            pending.append(step.webhook_id)
+            continue
+        pending.pop()
+        if not pending:
+            return step
+    return None
+
+
+def _ingest_one(webhook_id: int) -> Outcome | _EarlierFirst | None:
+    try:
+        with transaction.atomic():
+            # Claimed for this transaction: another worker skips it, and a processed call is not
+            # "received" any more, so nothing is processed twice.
+            record = (
+                InboundWebhook.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("brand")
+                .filter(id=webhook_id, result=WebhookResult.RECEIVED)
+                .first()
+            )
+            if record is None:
+                return None
+            sequence = _sequence_filter(
+                {
+                    "brand_id": record.brand_id,
+                    "provider": record.provider,
+                    "tracking_key": record.tracking_key,
+                    "order_external_id": record.order_external_id,
+                    "delivery_id": record.delivery_id,
+                }
+            )
+            if sequence is not None:
+                # Taken after the claim, read after the wait: a call of this parcel that a worker
+                # applied meanwhile is seen as done.
+                _lock_sequence(sequence)
+                earlier = (
+                    InboundWebhook.objects.filter(**sequence, result=WebhookResult.RECEIVED, id__lt=record.id)
+                    .order_by("id")
+                    .values_list("id", flat=True)
+                    .first()
+                )
+                if earlier is not None:
+                    return _EarlierFirst(earlier)
+            if record.delivery_id and (
+                InboundWebhook.objects.filter(
+                    provider=record.provider, brand=record.brand, delivery_id=record.delivery_id
+                )
+                .exclude(id=record.id)
+                .exclude(result__in=[WebhookResult.REJECTED, WebhookResult.INVALID, WebhookResult.RECEIVED])
+                .exists()
+            ):
+                _finish(record, WebhookResult.DUPLICATE, "Already received.")
+                return Outcome(200, WebhookResult.DUPLICATE, "Already received.", record.id)
+            outcome = _process(record)
+            if record.result == WebhookResult.RECEIVED:
+                # Not processable as stored (its body was purged): never picked up again by the relay.
+                _finish(record, WebhookResult.FAILED, outcome.message)
+            return outcome
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("Webhook %s failed while processing.", webhook_id)
+        message = f"{type(exc).__name__}: {exc}"[:2000]
+        InboundWebhook.objects.filter(id=webhook_id, result=WebhookResult.RECEIVED).update(
+            result=WebhookResult.FAILED, error=message, processed_at=timezone.now()
+        )
+        return Outcome(500, WebhookResult.FAILED, message, webhook_id)
+
+
+RELAY_AFTER = timedelta(seconds=30)
+RELAY_BATCH = 200
+
+
+def inbound_webhooks_relay(
+    *, now: datetime | None = None, older_than: timedelta = RELAY_AFTER, limit: int = RELAY_BATCH
+) -> dict[str, int]:
+    """Process stored calls still waiting `older_than` after they came: their task was lost.
+
+    A call stored while the broker was down (or whose task went missing) is taken here, a bounded
+    batch per run, oldest first; calls a worker holds right now are skipped. Safe to run anywhere
+    and any number of times: each call is claimed by inbound_webhook_ingest.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    with transaction.atomic():
+        ids = list(
+            InboundWebhook.objects.select_for_update(skip_locked=True)
+            .filter(result=WebhookResult.RECEIVED, received_at__lt=cutoff)
+            .order_by("received_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+    processed = 0
+    for webhook_id in ids:
+        processed += inbound_webhook_ingest(webhook_id=webhook_id) is not None
+    return {"waiting": len(ids), "processed": processed}
 
 
 def _parsed(parse: Callable[[], T]) -> T:

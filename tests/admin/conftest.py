@@ -16,7 +16,7 @@ EASYPOST_SECRET = "whsec-admin-tests"
 
 @pytest.fixture
 def stored_webhook(client: Any) -> Callable[[Any, Any], InboundWebhook]:
-    """stored_webhook(brand, order): a signed EasyPost in-transit call, received and processed."""
+    """stored_webhook(brand, order): a signed EasyPost in-transit call, stored and processed by the worker."""
 
     def make(brand: Any, order: Any) -> InboundWebhook:
         webhook_secret_set(brand=brand, provider="easypost", secret=EASYPOST_SECRET)
@@ -30,7 +30,7 @@ def stored_webhook(client: Any) -> Callable[[Any, Any], InboundWebhook]:
             content_type="application/json",
             **as_meta(sign("easypost", EASYPOST_SECRET, body)),
         )
-        assert response.status_code == 200
+        assert response.status_code == 202
         client.logout()
         return InboundWebhook.objects.filter(brand=brand).latest("id")
 

@@ -60,8 +60,10 @@ def test_the_endpoint_accepts_the_old_secret_only_during_the_grace(client, rotat
     assert old_row.signature_valid is old_accepted
     assert old_row.result == (WebhookResult.UNMATCHED if old_accepted else WebhookResult.REJECTED)
     # The new secret always verifies; after an accepted old call the same delivery is a duplicate.
-    assert new_call.status_code == (200 if old_accepted else 202)
-    assert InboundWebhook.objects.filter(brand=rotated).latest("id").signature_valid is True
+    assert new_call.status_code == 202
+    new_row = InboundWebhook.objects.filter(brand=rotated).latest("id")
+    assert new_row.signature_valid is True
+    assert new_row.result == (WebhookResult.DUPLICATE if old_accepted else WebhookResult.UNMATCHED)
 
 
 def test_a_secret_never_set_still_refuses_with_its_reason(client, brand):

@@ -43,12 +43,12 @@ def test_an_older_update_does_not_uncancel_the_order(client, shopify_brand):
         updated_at="2026-11-02T09:00:00+02:00", cancelled_at="2026-11-02T09:00:00+02:00"
     )
     older = order_version(updated_at="2026-11-01T20:00:00+02:00", address1="Strada Veche 1")
-    assert send(client, shopify_brand, "orders/create", created, "w-1").status_code == 200
-    assert send(client, shopify_brand, "orders/cancelled", cancelled, "w-2").status_code == 200
+    assert send(client, shopify_brand, "orders/create", created, "w-1").status_code == 202
+    assert send(client, shopify_brand, "orders/cancelled", cancelled, "w-2").status_code == 202
     # Delivered late by Shopify's queue: a new webhook id, an older updated_at.
     response = send(client, shopify_brand, "orders/updated", older, "w-3")
 
-    assert response.status_code == 200
+    assert response.status_code == 202
     order = Order.objects.get(brand=shopify_brand, external_id=EXTERNAL_ID)
     assert order.cancelled_at is not None
     assert order.shipping_line1 == "Strada Memorandumului 28"
@@ -61,12 +61,12 @@ def test_an_older_update_does_not_uncancel_the_order(client, shopify_brand):
 def test_a_newer_address_is_not_replaced_by_the_old_one(client, shopify_brand):
     first = order_version(updated_at="2026-11-01T18:22:43+02:00")
     moved = order_version(updated_at="2026-11-01T19:00:00+02:00", address1="Bulevardul Nou 5")
-    assert send(client, shopify_brand, "orders/create", first, "w-1").status_code == 200
-    assert send(client, shopify_brand, "orders/updated", moved, "w-2").status_code == 200
+    assert send(client, shopify_brand, "orders/create", first, "w-1").status_code == 202
+    assert send(client, shopify_brand, "orders/updated", moved, "w-2").status_code == 202
     # The same updated_at again under another id changes nothing either.
     same_time = order_version(updated_at="2026-11-01T19:00:00+02:00", address1="Strada Alta 9")
-    assert send(client, shopify_brand, "orders/updated", same_time, "w-3").status_code == 200
-    assert send(client, shopify_brand, "orders/updated", first, "w-4").status_code == 200
+    assert send(client, shopify_brand, "orders/updated", same_time, "w-3").status_code == 202
+    assert send(client, shopify_brand, "orders/updated", first, "w-4").status_code == 202
 
     order = Order.objects.get(brand=shopify_brand, external_id=EXTERNAL_ID)
     assert order.shipping_line1 == "Bulevardul Nou 5"
@@ -77,9 +77,9 @@ def test_a_newer_address_is_not_replaced_by_the_old_one(client, shopify_brand):
 
 def test_a_newer_update_is_applied(client, shopify_brand):
     first = order_version(updated_at="2026-11-01T18:22:43+02:00")
-    assert send(client, shopify_brand, "orders/create", first, "a").status_code == 200
+    assert send(client, shopify_brand, "orders/create", first, "a").status_code == 202
     newer = order_version(updated_at="2026-11-03T08:00:00+02:00", cancelled_at="2026-11-03T08:00:00+02:00")
-    assert send(client, shopify_brand, "orders/cancelled", newer, "b").status_code == 200
+    assert send(client, shopify_brand, "orders/cancelled", newer, "b").status_code == 202
     assert Order.objects.get(external_id=EXTERNAL_ID).cancelled_at is not None
     assert InboundWebhook.objects.get(delivery_id="b").result == "processed"
 

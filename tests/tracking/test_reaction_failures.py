@@ -70,7 +70,7 @@ def test_the_event_stands_and_the_failure_is_recorded(client, brand, ups_shipmen
     with time_machine.travel(NOW, tick=False):
         response = send(client, brand)
 
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content
     ups_shipment.refresh_from_db()
     assert ups_shipment.status == S.IN_TRANSIT
     assert TrackingEvent.objects.filter(shipment=ups_shipment).count() == 3

@@ -49,7 +49,7 @@ def test_fulfillment_before_its_order_is_processed_when_the_order_arrives(client
 
     order = shopify(client, wired, "orders/create", load_json("shopify", "orders_create"), "o-1")
 
-    assert order.status_code == 200
+    assert order.status_code == 202
     record.refresh_from_db()
     assert record.result == "processed"
     shipment = Shipment.objects.get(order__external_id=ORDER_ID)

@@ -17,6 +17,7 @@ import time_machine
 
 from brands.services import webhook_secret_set
 from notifications.models import Notification
+from tests.ingest import latest_webhook
 from tests.tracking.payloads import as_meta, dump, load, shippo_url_query, sign
 from tracking import services
 from tracking.models import InboundWebhook, Shipment, TrackingEvent
@@ -84,8 +85,9 @@ def test_aftership_signature_matches_the_documented_scheme():
 def test_aftership_signed_call_is_processed(client, brand, parcels):
     body = load("aftership", "tracking_update_in_transit")
     response = post_aftership(client, brand.slug, body, sign("aftership", AFTERSHIP_SECRET, body))
-    assert response.status_code == 200, response.content
-    assert response.json()["result"] == "processed"
+    assert response.status_code == 202, response.content
+    assert response.json()["result"] == "received"
+    assert latest_webhook().result == "processed"
     shipment = parcels["aftership"]
     shipment.refresh_from_db()
     assert shipment.status == S.IN_TRANSIT
@@ -118,11 +120,11 @@ def test_aftership_bad_signature_changes_nothing(client, brand, parcels, headers
 def test_aftership_replay_is_a_duplicate(client, brand, parcels):
     body = load("aftership", "tracking_update_in_transit")
     headers = sign("aftership", AFTERSHIP_SECRET, body)
-    assert post_aftership(client, brand.slug, body, headers).status_code == 200
+    assert post_aftership(client, brand.slug, body, headers).status_code == 202
     after_first = snapshot()
     replay = post_aftership(client, brand.slug, body, headers)
-    assert replay.status_code == 200
-    assert replay.json()["result"] == "duplicate"
+    assert replay.status_code == 202
+    assert latest_webhook().result == "duplicate"
     assert snapshot() == after_first
     assert list(InboundWebhook.objects.order_by("id").values_list("result", flat=True)) == [
         "processed",
@@ -152,8 +154,8 @@ def test_aftership_other_brands_secret_is_refused(client, brand, other_brand, pa
 def test_shippo_token_call_is_processed(client, brand, parcels):
     body = load("shippo", "track_updated_delivered")
     response = post_shippo(client, brand.slug, body, query=shippo_url_query(SHIPPO_SECRET))
-    assert response.status_code == 200, response.content
-    assert response.json()["result"] == "processed"
+    assert response.status_code == 202, response.content
+    assert latest_webhook().result == "processed"
     shipment = parcels["shippo"]
     shipment.refresh_from_db()
     assert shipment.status == S.DELIVERED
@@ -170,7 +172,7 @@ def test_shippo_hmac_call_is_processed_while_fresh(client, brand, parcels):
             client, brand.slug, body, headers=sign("shippo", SHIPPO_SECRET, body, timestamp=stamp)
         )
     assert stale.status_code == 401
-    assert fresh.status_code == 200, fresh.content
+    assert fresh.status_code == 202, fresh.content
     parcels["shippo"].refresh_from_db()
     assert parcels["shippo"].status == S.DELIVERED
 
@@ -198,13 +200,13 @@ def test_shippo_bad_credentials_change_nothing(client, brand, parcels, headers, 
 
 def test_shippo_replay_is_a_duplicate(client, brand, parcels):
     body = load("shippo", "track_updated_delivered")
-    assert post_shippo(client, brand.slug, body, query=shippo_url_query(SHIPPO_SECRET)).status_code == 200
+    assert post_shippo(client, brand.slug, body, query=shippo_url_query(SHIPPO_SECRET)).status_code == 202
     after_first = snapshot()
     # The same delivery again, even re-serialized: same Track status object, same update time.
     replay_body = dump(json.loads(body))
     replay = post_shippo(client, brand.slug, replay_body, query=shippo_url_query(SHIPPO_SECRET))
-    assert replay.status_code == 200
-    assert replay.json()["result"] == "duplicate"
+    assert replay.status_code == 202
+    assert latest_webhook().result == "duplicate"
     assert snapshot() == after_first
 
 
