@@ -35,6 +35,17 @@ _lock = threading.Lock()
 _entries: dict[str, tuple[Brand | None, Any, float, float]] = {}
 
 
+def _own_copy(brand: Brand | None) -> Brand | None:
+    """A shallow copy for the caller (cheaper than copy.copy, which pickles the model's state)."""
+    if brand is None:
+        return None
+    clone = Brand.__new__(Brand)
+    clone.__dict__.update(brand.__dict__)
+    clone._state = copy.copy(brand._state)
+    clone._state.fields_cache = {}
+    return clone
+
+
 def _version() -> Any:
     try:
         return cache.get(VERSION_KEY, _MISSING)
@@ -50,11 +61,11 @@ def brand_cached(*, key: str, load: Callable[[], Brand | None]) -> Brand | None:
     if entry is not None and now - entry[3] > MAX_AGE_SECONDS:
         entry = None
     if entry is not None and now - entry[2] < CHECK_SECONDS:
-        return copy.copy(entry[0])
+        return _own_copy(entry[0])
     version = _version()
     if entry is not None and version is not None and version is not _MISSING and entry[1] == version:
         _entries[key] = (entry[0], version, now, entry[3])
-        return copy.copy(entry[0])
+        return _own_copy(entry[0])
     if version is _MISSING:
         version = secrets.token_hex(8)
         try:
@@ -68,7 +79,7 @@ def brand_cached(*, key: str, load: Callable[[], Brand | None]) -> Brand | None:
             if len(_entries) >= MAX_ENTRIES:
                 _entries.clear()
             _entries[key] = (brand, version, now, now)
-    return copy.copy(brand)
+    return _own_copy(brand)
 
 
 def brands_forget() -> None:

@@ -29,18 +29,20 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from common import page_versions
 from common.page_versions import brand_changed, customer_changed, order_changed
+from tracking import page_counters
 
 logger = logging.getLogger(__name__)
 
@@ -155,29 +157,51 @@ def cacheable(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and set(request.GET) <= CACHEABLE_PARAMS
 
 
-def page_cached(*, brand_id: int, token: str, host: str) -> Entry | None:
-    """The cached page when its versions are current; one Redis round trip once the token is known."""
+@dataclass(frozen=True)
+class Lookup:
+    entry: Entry | None
+    view_counted: bool  # the order's page view was counted in the same round trip
+
+
+def page_cached(*, brand_id: int, token: str, host: str, count_view: bool) -> Lookup:
+    """The cached page when its versions are current, and the view counted, in one Redis round trip
+    once this process has seen the token."""
     if not _available():
-        return None
+        return Lookup(entry=None, view_counted=False)
     try:
         ids = _local_ids.get((brand_id, token))
         if ids is None:
             ids = cache.get(_ids_key(brand_id, token))
-            if ids is None:
-                return None
+            if not isinstance(ids, PageIds):
+                return Lookup(entry=None, view_counted=False)
             _remember(brand_id, token, ids)
         page_key = _page_key(brand_id, token, host)
-        keys = _version_keys(ids)
-        found = cache.get_many([page_key, *keys])
+        keys = [page_key, *_version_keys(ids)]
+        client = page_counters.redis_client()
+        if client is None:
+            found = cache.get_many(keys)
+            values = [found.get(key) for key in keys]
+            counted = False
+        else:
+            pipe = client.pipeline(transaction=False)
+            pipe.mget([page_counters.key(key) for key in keys])
+            if count_view:
+                pipe.hincrby(page_counters.live_key(page_counters.PAGE_VIEWS, _today()), str(ids.order_id), 1)
+            replies = pipe.execute()
+            loads = caches["default"]._cache._serializer.loads  # type: ignore[attr-defined]
+            values = [None if raw is None else loads(raw) for raw in replies[0]]
+            counted = count_view
     except Exception as exc:
         _failed(exc)
-        return None
-    entry = found.get(page_key)
-    if not isinstance(entry, Entry) or entry.ids != ids:
-        return None
-    if any(found.get(key) is None for key in keys) or tuple(found.get(key) for key in keys) != entry.versions:
-        return None
-    return entry
+        return Lookup(entry=None, view_counted=False)
+    entry, versions = values[0], tuple(values[1:])
+    if not isinstance(entry, Entry) or entry.ids != ids or None in versions or versions != entry.versions:
+        return Lookup(entry=None, view_counted=counted)
+    return Lookup(entry=entry, view_counted=counted)
+
+
+def _today() -> date:
+    return timezone.now().date()
 
 
 def _remember(brand_id: int, token: str, ids: PageIds) -> None:
@@ -417,3 +441,4 @@ def _forget_local(**kwargs: Any) -> None:
     _local_ids.clear()
     _down_until = 0.0
     page_versions.forget_outage()
+    page_counters.forget_outage()

@@ -51,12 +51,32 @@ def counter_register(*, kind: str, apply: Apply) -> None:
 
 
 def _redis() -> Redis | None:
-    """The default cache's Redis client, or None when the cache is not Redis."""
+    """The default cache's Redis client, or None when the cache is not Redis.
+
+    Kept on the cache object (one per thread): building a client per call costs more CPU than the
+    round trip it makes.
+    """
     default = caches["default"]
     if not isinstance(default, RedisCache):
         return None
-    client: Redis = default._cache.get_client(write=True)  # type: ignore[attr-defined]
+    client: Redis | None = getattr(default, "_page_counters_client", None)
+    if client is None:
+        client = default._cache.get_client(write=True)  # type: ignore[attr-defined]
+        default._page_counters_client = client  # type: ignore[attr-defined]
     return client
+
+
+def redis_client() -> Redis | None:
+    return _redis()
+
+
+def key(name: str) -> str:
+    """The name under the default cache's prefix, as the cache API would store it."""
+    return _key(name)
+
+
+def live_key(kind: str, day: date) -> str:
+    return _key(f"{LIVE}:{kind}:{day.isoformat()}")
 
 
 def _key(name: str) -> str:
@@ -68,6 +88,11 @@ def _redis_failed(exc: Exception) -> None:
     if time.monotonic() >= _down_until:
         logger.warning("Redis unavailable (%s): tracking page counts are not kept until it is back.", exc)
     _down_until = time.monotonic() + REDIS_RETRY_SECONDS
+
+
+def forget_outage() -> None:
+    global _down_until
+    _down_until = 0.0
 
 
 def counts_add(counts: Iterable[tuple[str, int]], *, day: date | None = None) -> None:
@@ -86,7 +111,7 @@ def counts_add(counts: Iterable[tuple[str, int]], *, day: date | None = None) ->
     try:
         pipe = client.pipeline(transaction=False)
         for kind, item_id in items:
-            pipe.hincrby(_key(f"{LIVE}:{kind}:{day.isoformat()}"), str(item_id), 1)
+            pipe.hincrby(live_key(kind, day), str(item_id), 1)
         pipe.execute()
     except (RedisError, OSError) as exc:
         _redis_failed(exc)

@@ -92,18 +92,21 @@ def page(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     counted = is_counted_view(request) and not is_staff_view(request, token=token)
     host = request.get_host()
     if page_cache.cacheable(request):
-        entry = page_cache.page_cached(brand_id=brand.id, token=token, host=host)
-        if entry is not None:
-            served = _from_cache(request, brand=brand, entry=entry, counted=counted)
+        found = page_cache.page_cached(brand_id=brand.id, token=token, host=host, count_view=counted)
+        if found.entry is not None:
+            served = _from_cache(request, brand=brand, entry=found.entry, counted=counted)
             if served is not None:
                 return served
-        return _render(request, brand=brand, token=token, host=host, counted=counted, cache=True)
-    return _render(request, brand=brand, token=token, host=host, counted=counted, cache=False)
+        return _render(
+            request, brand=brand, token=token, host=host, counted=counted, view_counted=found.view_counted
+        )
+    return _render(request, brand=brand, token=token, host=host, counted=counted, cacheable=False)
 
 
 def _from_cache(
     request: HttpRequest, *, brand: Brand, entry: page_cache.Entry, counted: bool
 ) -> HttpResponse | None:
+    """The kept page for this shopper's language and proof state; its view is already counted."""
     locale = shopper_locale(request=request, brand=brand, preferred=entry.preferred)
     now = time.time()
     variant = entry.variant(locale=locale, proved=False, now=now)
@@ -113,8 +116,8 @@ def _from_cache(
         variant = entry.variant(locale=locale, proved=True, now=now)
         if variant is None:
             return None
-    if counted:
-        page_counters.counts_add([(page_counters.PAGE_VIEWS, entry.ids.order_id), *variant.counted])
+    if counted and variant.counted:
+        page_counters.counts_add(variant.counted)
     return _cached_response(request, variant=variant, locale=locale)
 
 
@@ -143,9 +146,16 @@ def _weak_match(request: HttpRequest, tag: str) -> bool:
 
 
 def _render(
-    request: HttpRequest, *, brand: Brand, token: str, host: str, counted: bool, cache: bool
+    request: HttpRequest,
+    *,
+    brand: Brand,
+    token: str,
+    host: str,
+    counted: bool,
+    cacheable: bool = True,
+    view_counted: bool = False,
 ) -> HttpResponse:
-    ids = page_cache.page_ids(brand_id=brand.id, token=token) if cache else None
+    ids = page_cache.page_ids(brand_id=brand.id, token=token) if cacheable else None
     # Versions are read before the data: a change committed in between leaves this rendering stale
     # under a version already replaced, so it is never served.
     versions = page_cache.versions_read(ids) if ids is not None else None
@@ -184,9 +194,9 @@ def _render(
         context={"page": tracking, "blocks": blocks},
     )
     request.csp_nonce = real_nonce  # type: ignore[attr-defined]
-    counts = [(page_counters.PAGE_VIEWS, order.id), *context.counted]
     if counted:
-        page_counters.counts_add(counts)
+        views = [] if view_counted else [(page_counters.PAGE_VIEWS, order.id)]
+        page_counters.counts_add([*views, *context.counted])
     if not keep or ids is None or versions is None:
         return response
     proved = "proof" in context.varies_on and shopper_is_proved(
