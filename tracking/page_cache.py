@@ -234,6 +234,16 @@ def page_ids(*, brand_id: int, token: str) -> PageIds | None:
     return ids
 
 
+def ids_replace(*, token: str, ids: PageIds) -> None:
+    """The token's order or customer is not the one remembered (an order moved to a merged customer)."""
+    _remember(ids.brand_id, token, ids)
+    if _available():
+        try:
+            cache.set(_ids_key(ids.brand_id, token), ids, IDS_SECONDS)
+        except Exception as exc:
+            _failed(exc)
+
+
 def versions_read(ids: PageIds) -> tuple[Any, Any, Any] | None:
     """The current versions, created where missing; read before the page's data, never after."""
     if not _available():
@@ -336,7 +346,6 @@ def _order_of(instance: models.Model) -> None:
 
 def _order_itself(instance: models.Model) -> None:
     order_changed(order_id=instance.pk)
-    customer_changed(customer_id=getattr(instance, "customer_id", None))
 
 
 def _order_of_shipment(instance: models.Model) -> None:

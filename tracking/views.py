@@ -171,6 +171,11 @@ def _render(
         and ids is not None
         and (ids.order_id, ids.customer_id) == (order.id, order.customer_id)
     )
+    if ids is not None and not keep:
+        page_cache.ids_replace(
+            token=token,
+            ids=page_cache.PageIds(order_id=order.id, customer_id=order.customer_id, brand_id=brand.id),
+        )
     real_nonce = request.csp_nonce  # type: ignore[attr-defined]
     if keep:
         request.csp_nonce = page_cache.nonce_mark()  # type: ignore[attr-defined]
