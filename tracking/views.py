@@ -171,7 +171,7 @@ def _render(
         and ids is not None
         and (ids.order_id, ids.customer_id) == (order.id, order.customer_id)
     )
-    if ids is not None and not keep:
+    if ids is not None and (ids.order_id, ids.customer_id) != (order.id, order.customer_id):
         page_cache.ids_replace(
             token=token,
             ids=page_cache.PageIds(order_id=order.id, customer_id=order.customer_id, brand_id=brand.id),
