@@ -94,7 +94,9 @@ def page(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
     if page_cache.cacheable(request):
         found = page_cache.page_cached(brand_id=brand.id, token=token, host=host, count_view=counted)
         if found.entry is not None:
-            served = _from_cache(request, brand=brand, entry=found.entry, counted=counted)
+            served = _from_cache(
+                request, brand=brand, entry=found.entry, counted=counted, view_counted=found.view_counted
+            )
             if served is not None:
                 return served
         return _render(
@@ -104,9 +106,9 @@ def page(request: HttpRequest, brand_slug: str, token: str) -> HttpResponse:
 
 
 def _from_cache(
-    request: HttpRequest, *, brand: Brand, entry: page_cache.Entry, counted: bool
+    request: HttpRequest, *, brand: Brand, entry: page_cache.Entry, counted: bool, view_counted: bool
 ) -> HttpResponse | None:
-    """The kept page for this shopper's language and proof state; its view is already counted."""
+    """The kept page for this shopper's language and proof state."""
     locale = shopper_locale(request=request, brand=brand, preferred=entry.preferred)
     now = time.time()
     variant = entry.variant(locale=locale, proved=False, now=now)
@@ -116,8 +118,9 @@ def _from_cache(
         variant = entry.variant(locale=locale, proved=True, now=now)
         if variant is None:
             return None
-    if counted and variant.counted:
-        page_counters.counts_add(variant.counted)
+    if counted:
+        views = [] if view_counted else [(page_counters.PAGE_VIEWS, entry.ids.order_id)]
+        page_counters.counts_add([*views, *variant.counted])
     return _cached_response(request, variant=variant, locale=locale)
 
 
