@@ -10,18 +10,25 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from brands import cache as brand_cache
 from brands.models import ApiKey, Brand, IntegrationSecret
 from common.tokens import sha256_hex
 
 
 def brand_by_slug(*, slug: str) -> Brand | None:
-    return Brand.objects.filter(slug=slug).first()
+    """The brand with this slug; read on every shopper request, so served from this process's memory
+    (brands/cache.py), checked against the brands' version in Redis at most once a second."""
+    return brand_cache.brand_cached(key=f"slug:{slug}", load=lambda: Brand.objects.filter(slug=slug).first())
 
 
 def brand_by_host(*, host: str) -> Brand | None:
-    """The brand whose custom domain this is, if any."""
+    """The brand whose custom domain this is, if any; cached like brand_by_slug."""
     name = host.split(":")[0].lower()
-    return Brand.objects.filter(custom_domain=name).first() if name else None
+    if not name:
+        return None
+    return brand_cache.brand_cached(
+        key=f"host:{name}", load=lambda: Brand.objects.filter(custom_domain=name).first()
+    )
 
 
 def brand_ids_for_user(*, user: AbstractBaseUser | AnonymousUser) -> set[int] | None:

@@ -11,7 +11,6 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, HttpResponseRedirect
 
@@ -21,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 SHOPPER_ROOTS: Final = frozenset({"track", "returns", "help", "policy"})
 SHARED_ROOTS: Final = frozenset({"static", "media", "i18n"})
-CACHE_SECONDS: Final = 60  # a changed custom domain takes effect within a minute
 
 
 def _own_hosts() -> frozenset[str]:
@@ -30,25 +28,12 @@ def _own_hosts() -> frozenset[str]:
 
 
 def brand_slug_for_host(host: str) -> str:
-    """The slug of the brand whose custom domain this is, '' if none; cached, misses included."""
+    """The slug of the brand whose custom domain this is, '' if none; from memory (brands/cache.py)."""
     name = host.split(":")[0].lower().rstrip(".")
     if not name or name in _own_hosts():
         return ""
-    key = f"custom-domain:{name}"
-    try:
-        slug = cache.get(key)
-    except Exception as exc:  # the cache is an optimisation: a Redis outage must not take pages down
-        logger.warning("Cache unavailable for custom domains (%s); reading the brand from the database.", exc)
-        brand = brand_selectors.brand_by_host(host=name)
-        return brand.slug if brand else ""
-    if slug is None:
-        brand = brand_selectors.brand_by_host(host=name)
-        slug = brand.slug if brand else ""
-        try:
-            cache.set(key, slug, CACHE_SECONDS)
-        except Exception as exc:
-            logger.warning("Cache unavailable for custom domains (%s).", exc)
-    return str(slug)
+    brand = brand_selectors.brand_by_host(host=name)
+    return brand.slug if brand else ""
 
 
 class CustomDomainMiddleware:

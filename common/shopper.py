@@ -160,7 +160,10 @@ def shopper_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         nonce = secrets.token_urlsafe(16)
         request.csp_nonce = nonce  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+        # A 304 updates the headers the browser stored with the page it keeps: a new nonce there
+        # would no longer match that page's <style nonce>, so the stored policy stands.
+        if response.status_code != 304:
+            response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
         # Not "no-referrer": browsers then send `Origin: null` with form posts and CSRF checks fail.
         # same-origin keeps the page's token out of every request to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")

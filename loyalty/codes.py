@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common import page_versions
 from loyalty.models import CodeStatus, DiscountCode, DiscountKind
 from loyalty.services import LoyaltyError, new_discount_code
 
@@ -131,6 +132,8 @@ def discount_code_consume(
     row = DiscountCode.objects.filter(brand_id=brand_id, code=text).first()
     if row is None:
         raise CodeNotFound("No such code.")
+    if claimed:
+        page_versions.customer_changed(customer_id=row.customer_id)
     view = _view(row, now=now)
     if not claimed:
         reason = "expired" if view.status == "expired" else row.status

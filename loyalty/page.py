@@ -64,6 +64,7 @@ def tracking_block(context: TrackingPageContext) -> SafeString | None:
         if standing.referral_code
         else ""
     )
+    context.varies_on.add("proof")  # spending forms only for a shopper who proved to be the customer
     html = render_to_string(
         "loyalty/_tracking_block.html",
         {

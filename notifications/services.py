@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from brands.models import Brand
+from common import page_versions
 from common.locales import closest_shopper_locale
 from notifications import messages, selectors
 from notifications.channels import (
@@ -561,6 +562,7 @@ def notification_resend(*, notification_id: int) -> int:
 def sms_opt_in(*, customer_id: int, phone: str, detail: str = "") -> None:
     """The shopper proved the number is theirs (a code sent to it): store it and their consent."""
     Customer.objects.filter(id=customer_id).update(phone=phone, updated_at=timezone.now())
+    page_versions.customer_changed(customer_id=customer_id)
     order_services.consent_record(
         customer_id=customer_id,
         channel=ConsentChannel.SMS,

@@ -124,10 +124,22 @@ def blocks_for_page(*, facts: PageFacts) -> list[ContentBlock]:
     return [block for block in candidates if _matches(block, facts)][:MAX_SHOWN]
 
 
+IMPRESSIONS: Final = "content_impressions"  # the tracking page's counter kind: ids are content block ids
+
+
 def impressions_record(*, block_ids: Iterable[int]) -> None:
     ids = list(block_ids)
     if ids:
         ContentBlock.objects.filter(id__in=ids).update(impressions=F("impressions") + 1)
+
+
+def impressions_apply(day: date, counts: dict[int, int]) -> None:
+    """Add a batch of impressions counted in Redis; one UPDATE per distinct count (usually one)."""
+    by_count: dict[int, list[int]] = {}
+    for block_id, count in counts.items():
+        by_count.setdefault(count, []).append(block_id)
+    for count, ids in by_count.items():
+        ContentBlock.objects.filter(id__in=ids).update(impressions=F("impressions") + count)
 
 
 def block_click(*, brand: Brand, block_id: int) -> str | None:

@@ -12,6 +12,10 @@ def connect() -> None:
 
     register_block(slot="offers", name="recommendations", render=recommendations_block, order=20)
     register_block(slot="offers", name="offer-blocks", render=offers_block, order=30)
+    from offers.content import IMPRESSIONS, impressions_apply
+    from tracking.page_counters import counter_register
+
+    counter_register(kind=IMPRESSIONS, apply=impressions_apply)
     register_offer_triggers()
     from notifications.triggers import register_context_provider
     from offers.recommendations import recommendations_for_message

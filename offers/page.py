@@ -10,7 +10,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from brands import selectors as brand_selectors
-from common.shopper import is_counted_view
 from offers import content, recommendations
 from offers.models import OffersSettings
 from orders.models import Product
@@ -47,8 +46,8 @@ def offers_block(context: TrackingPageContext) -> SafeString | None:
     blocks = content.blocks_for_page(facts=facts)
     if not blocks:
         return None
-    if is_counted_view(context.request):
-        content.impressions_record(block_ids=[block.id for block in blocks])
+    # Counted by the page on each counted view, cached or not (tracking/page_counters.py).
+    context.counted.extend((content.IMPRESSIONS, block.id) for block in blocks)
     html = render_to_string(
         "offers/_blocks.html",
         {

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common import page_versions
 from offers.models import Recommendation, RecommendationRule
 from orders.models import Order, OrderLine, Product
 
@@ -83,6 +84,7 @@ def recommendations_compute(*, brand_id: int) -> int:
                 Recommendation(brand_id=brand_id, customer_id=customer_id, product_id=pid, score=score)
                 for pid, score in picks
             )
+            page_versions.customer_changed(customer_id=customer_id)
         served += bool(picks)
     return served
 

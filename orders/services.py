@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from common import page_versions
 from common.plausible_dates import ORDER_AHEAD, implausible_time
 from orders.models import (
     SHOPPER_SOURCES,
@@ -148,6 +149,7 @@ def consent_record(
     if outranked or current == granted:
         return ConsentOutcome(granted=current, applied=not outranked)
     Customer.objects.filter(id=customer_id).update(**{field: granted, "updated_at": timezone.now()})
+    page_versions.customer_changed(customer_id=customer_id)
     return ConsentOutcome(granted=granted, applied=True)
 
 

@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "tracking-flag-late-and-stuck": {"task": "tracking.flag_late_and_stuck", "schedule": 15 * 60.0},
     "tracking-sweep-unmatched-webhooks": {"task": "tracking.sweep_unmatched_webhooks", "schedule": 10 * 60.0},
     "tracking-retry-failed-reactions": {"task": "tracking.retry_failed_reactions", "schedule": 60.0},
+    # Page views and content impressions counted in Redis; the dashboard lags by at most this period.
+    "tracking-flush-page-counters": {"task": "tracking.flush_page_counters", "schedule": 60.0},
     "tracking-purge-webhook-bodies": {"task": "tracking.purge_webhook_bodies", "schedule": 60 * 60.0},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
     "returns-requeue-webhooks": {"task": "returns.requeue_webhooks", "schedule": 5 * 60.0},

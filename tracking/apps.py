@@ -33,3 +33,7 @@ class TrackingConfig(AppConfig):
             ORDER_CREATED_HOOKS.append(order_created_reaction)
         if seed_shipments not in DEMO_STEPS:
             DEMO_STEPS.append(seed_shipments)
+        from tracking import page_cache, page_counters
+
+        page_cache.connect()
+        page_counters.counter_register(kind=page_counters.PAGE_VIEWS, apply=page_counters.page_views_apply)

@@ -11,7 +11,7 @@ Slots, top to bottom: "status" (under the headline: SMS opt-in, feedback, proble
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
@@ -32,6 +32,12 @@ class TrackingPageContext:
     focus: Shipment | None  # the shipment the shopper's link was for, if any
     locale: str
     overall_status: str
+    # What this page counts on every view (page_counters kind, id), e.g. the content blocks shown:
+    # a block adds to it rather than counting itself, so a cached page still counts.
+    counted: list[tuple[str, int]] = field(default_factory=list)
+    # What else than the order, the language and the brand the blocks' output depends on; "proof"
+    # when a block showed what only a shopper who proved to be the customer may see.
+    varies_on: set[str] = field(default_factory=set)
 
 
 Block = Callable[[TrackingPageContext], SafeString | None]

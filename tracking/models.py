@@ -311,3 +311,13 @@ class ReactionFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reaction} on shipment {self.shipment_id}"
+
+
+class PageCounterBatch(models.Model):
+    """A batch of tracking page counts already added to Postgres: a flush never adds it twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -84,6 +84,21 @@ def tracking_page_data(*, brand: Brand, token: str) -> TrackingPageData | None:
     )
 
 
+def tracking_page_owner(*, brand_id: int, token: str) -> tuple[int, int] | None:
+    """(order id, customer id) behind an order or shipment token of this brand; one or two indexed queries."""
+    row = (
+        Order.objects.filter(brand_id=brand_id, tracking_token=token).values_list("id", "customer_id").first()
+    )
+    if row is None:
+        order_id = (
+            Shipment.objects.filter(brand_id=brand_id, token=token).values_list("order_id", flat=True).first()
+        )
+        if order_id is None:
+            return None
+        row = Order.objects.filter(id=order_id).values_list("id", "customer_id").first()
+    return row
+
+
 def order_for_lookup(*, brand: Brand, number: str, email_or_postal_code: str) -> Order | None:
     """The order when number and email (or postal code) match; None otherwise, whichever part is wrong."""
     number = number.strip().lstrip("#")

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from brands.models import Brand
+from common import page_versions
 from common.plausible_dates import ESTIMATE_AHEAD, SCAN_AHEAD, implausible_date, implausible_time
 from orders.models import Order, OrderLine
 from tracking import delivery_estimates, hooks, selectors
@@ -467,6 +468,9 @@ def shipment_apply_update(
             before=delivered_before,
             after=delivered_after,
         )
+    if fresh or changed_fields:
+        # Scans are bulk-inserted and send no model signal: the cached page is told here.
+        page_versions.order_changed(order_id=shipment.order_id)
     return ApplyResult(
         shipment_id=shipment.id,
         new_events=len(fresh),
@@ -658,7 +662,7 @@ def shipments_flag_late_and_stuck(*, now: datetime | None = None) -> dict[str, i
 
 
 def page_view_record(*, order_id: int, day: date) -> None:
-    """Count one tracking page view; one UPDATE on the hot path, an INSERT once a day."""
+    """Count one tracking page view straight in Postgres (the page itself counts in Redis: page_counters)."""
     if TrackingPageView.objects.filter(order_id=order_id, day=day).update(views=F("views") + 1):
         return
     try:

@@ -29,6 +29,14 @@ def retry_failed_reactions() -> dict[str, int]:
     return services.reaction_failures_retry_due()
 
 
+@shared_task(name="tracking.flush_page_counters", ignore_result=True, acks_late=True)
+def flush_page_counters() -> dict[str, int]:
+    """Idempotent: each batch of page views and impressions is added to Postgres once."""
+    from tracking import page_counters
+
+    return page_counters.counters_flush()
+
+
 @shared_task(name="tracking.purge_webhook_bodies", ignore_result=True, acks_late=True)
 def purge_webhook_bodies() -> int:
     """Idempotent: blanks raw webhook bodies past WEBHOOK_BODY_RETENTION_DAYS, a bounded batch per run."""

@@ -228,3 +228,32 @@ def test_the_page_loads_nothing_from_elsewhere(live_server: Any, browser: Any, j
     assert foreign == []
     assert any(url.endswith("/static/shopper/shopper.css") for url in requested)
     context.close()
+
+
+def test_a_cached_page_revalidated_by_the_browser_keeps_its_styles_and_its_forms_work(
+    live_server: Any, page_without_js: Any, journey: Any
+) -> None:
+    page = page_without_js
+    asked: list[tuple[str, str]] = []  # (ETag answered, If-None-Match asked with)
+
+    def seen(response: Any) -> None:
+        if "/track/" in response.url:
+            asked.append(
+                (response.headers.get("etag", ""), response.request.all_headers().get("if-none-match", ""))
+            )
+
+    page.on("response", seen)
+    address = f"{live_server.url}/casa-verde/track/{journey['shipment'].token}/"
+    page.goto(address)
+    page.goto(address)  # served from the page cache
+
+    page.reload()  # the browser asks with If-None-Match and shows the copy it kept
+
+    first_etag = asked[0][0]
+    assert first_etag.startswith('W/"')
+    assert asked[-1][1] == first_etag  # answered 304 by the server (tests/tracking/test_page_cache.py)
+    # The kept page's <style nonce> still matches the policy the browser kept with it.
+    brand_bar = page.locator(".brand-bar").evaluate("element => getComputedStyle(element).backgroundColor")
+    assert brand_bar == "rgb(20, 83, 45)"
+    page.get_by_role("button", name="English").click()  # a POST with the kept page's CSRF token
+    assert page.locator("h1").inner_text() == "In transit"

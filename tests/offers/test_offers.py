@@ -11,6 +11,7 @@ from offers import content, services
 from offers.models import ContentBlock, OffersSettings
 from tests import factories
 from tests.tracking.page_builders import parcel
+from tracking import page_counters
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,7 @@ def test_the_tracking_page_shows_blocks_in_the_shoppers_language_and_counts_impr
     assert "Keep it dry." in html
     assert "Ghid de îngrijire" not in html
     assert f"/{brand.slug}/go/{english.id}/" in html
+    page_counters.counters_flush()  # impressions are counted in Redis and added in batches
     english.refresh_from_db()
     assert english.impressions == 1
 

@@ -92,4 +92,4 @@ def test_the_brands_own_host_keeps_serving_while_redis_is_down(
 
     assert response.status_code == 200
     assert '<span class="wordmark">Casa Verde</span>' in response.content.decode()
-    assert "Cache unavailable for custom domains" in caplog.text
+    assert "Cache unavailable for brands" in caplog.text

@@ -8,6 +8,7 @@ from django.urls import reverse
 from brands.models import Role
 from common.shopper import STAFF_VIEW_PARAM
 from tests import factories
+from tracking import page_counters
 from tracking.models import Shipment, TrackingPageView
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def shipment(brand: Any) -> Shipment:
 
 
 def views(order: Any) -> int:
+    page_counters.counters_flush()  # views are counted in Redis and added to Postgres in batches
     return sum(TrackingPageView.objects.filter(order=order).values_list("views", flat=True))
 
 
