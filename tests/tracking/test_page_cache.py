@@ -496,3 +496,16 @@ def test_the_dashboard_figure_counts_flushed_views(client: Any, brand: Any, shop
     )
 
     assert (figures.views, figures.orders_viewed) == (2, 1)
+
+
+def test_a_page_kept_by_the_previous_release_is_not_served(
+    client: Any, brand: Any, shop: Any, monkeypatch: Any
+) -> None:
+    path = url(brand, shop.tracking_token)
+    warm(client, path)
+    # A new release links other hashed static names: the page kept by the old one would not load them.
+    monkeypatch.setattr(page_cache, "_release", lambda: "next-release")
+    response, queries = view(client, path)
+    assert response.status_code == 200
+    assert queries > 0, "rendered again for the new release"
+    assert warm(client, path)
