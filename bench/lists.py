@@ -1,7 +1,7 @@
 """Admin and API lists at 10³, 10⁵ and 10⁶ shipments: median of 5 interleaved rounds, and the ratio to 10³.
 
     .venv/bin/python -m bench.lists                       # sizes 1000,100000,1000000
-    BENCH_SIZES=1000,100000 .venv/bin/python -m bench.lists
+    BENCH_SIZES=1000,100000 .venv/bin/python -m bench.lists      (BENCH_ROUNDS=5, BENCH_WARM=2 by default)
 
 Each size has its own database, postpurchase_bench_1e3, _1e5, _1e6 (BENCH_DB_URL names the server),
 filled by bench.datagen (three brands sharing the shipments) when it holds no bench brand yet, and
@@ -111,7 +111,7 @@ def child(size: int, migrate: bool) -> None:
         "api orders, deep page": (api, "/api/v1/orders/", deep_orders),
     }
     timings: dict[str, float] = {}
-    for _ in range(2):
+    for _ in range(int(os.environ.get("BENCH_WARM", "2"))):
         for client, url, params in pages.values():
             response = client.get(url, params)
             assert response.status_code == 200, (url, response.status_code, response.content[:300])
@@ -136,7 +136,8 @@ def main() -> None:
         env["PYTHONPATH"] = os.pathsep.join([code, str(HERE.parent.parent)])
     results: dict[int, dict[str, list[float]]] = {size: {name: [] for name in SCENARIOS} for size in sizes}
     counted: dict[int, int] = {}
-    for round_number in range(5):
+    rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+    for round_number in range(rounds):
         for size in sizes:
             arguments = [*command, str(size)] + (["--no-migrate"] if code else [])
             done = subprocess.run(arguments, env=env, capture_output=True, text=True, cwd=code or None)
@@ -146,7 +147,8 @@ def main() -> None:
             counted[size] = answer["shipments"]
             for name, ms in answer["timings"].items():
                 results[size][name].append(ms)
-        print(f"round {round_number + 1} done", file=sys.stderr, flush=True)
+            timings = ", ".join(f"{name} {ms:.0f}" for name, ms in answer["timings"].items())
+            print(f"round {round_number + 1}, {size}: {timings}", file=sys.stderr, flush=True)
     base = sizes[0]
     print(f"{'list':<28}" + "".join(f"{f'{counted[size]:,} shipments':>26}" for size in sizes))
     for name in SCENARIOS:

@@ -199,3 +199,42 @@ def test_the_outbox_sweep_and_the_status_callback_read_by_index(big: Brand) -> N
         table="notifications_notification",
         index="notifications_notification_provider_id_",
     )
+
+
+def test_api_filters_read_by_index(big: Brand, client: Any) -> None:
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {api_key_create(brand=big).raw_key}"
+    shipment = Shipment.objects.filter(brand=big).select_related("order__customer").last()
+    assert shipment is not None
+    cases = [
+        (
+            "/api/v1/shipments/",
+            {"tracking_number": shipment.tracking_number.lower()},
+            "tracking_shipment",
+            "shipment_brand_key_idx",
+        ),
+        (
+            "/api/v1/shipments/",
+            {"order_id": str(shipment.order_id)},
+            "tracking_shipment",
+            "tracking_shipment_order_id",
+        ),
+        (
+            "/api/v1/orders/",
+            {"number": shipment.order.number},
+            "orders_order",
+            "order_unique_number_per_brand",
+        ),
+        (
+            "/api/v1/orders/",
+            {"email": shipment.order.customer.email.upper()},
+            "orders_customer",
+            "customer_unique_email_per_brand",
+        ),
+    ]
+    for url, params, table, index in cases:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        assert response.json()["count"] >= 1
+        page_table = "tracking_shipment" if "shipments" in url else "orders_order"
+        assert_reads_index(plan_of(captured_query(captured, table=page_table)), table=table, index=index)
