@@ -138,7 +138,9 @@ class RecentValuesFieldListFilter(admin.AllValuesFieldListFilter):
         self, field: Any, request: HttpRequest, params: Any, model: Any, model_admin: Any, field_path: str
     ):
         super().__init__(field, request, params, model, model_admin, field_path)
-        newest = model_admin.get_queryset(request).order_by(*model_admin.get_ordering(request) or ["-pk"])
+        # The list's own order, which its (brand, order) index answers; not the id, which is not by brand.
+        ordering = model_admin.get_ordering(request) or model._meta.ordering or ["-pk"]
+        newest = model_admin.get_queryset(request).order_by(*ordering)
         values = {value for value in newest.values_list(field.name, flat=True)[:RECENT_VALUES]}
         values.update(self.lookup_val or [])
         self.lookup_choices = sorted(values, key=lambda value: (value is None, str(value)))  # type: ignore[assignment]
@@ -211,7 +213,12 @@ def email_search(path: str) -> Callable[[str, set[int]], Q | None]:
         if "@" not in term:
             return None
         prefix = f"{path}__" if path else ""
-        return Q(**{f"{prefix}brand_id__in": brand_ids}) & Q(Exact(Lower(f"{prefix}email"), term.lower()))
+        # Said as the (brand, lower(email)) index is written, its condition included, so that it is read.
+        return (
+            Q(**{f"{prefix}brand_id__in": brand_ids})
+            & Q(Exact(Lower(f"{prefix}email"), term.lower()))
+            & ~Q(**{f"{prefix}email": ""})
+        )
 
     return condition
 

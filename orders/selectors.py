@@ -28,8 +28,10 @@ def order_list(
     if number:
         queryset = queryset.filter(number=number)
     if email:
-        # Lower-cased on both sides, as the (brand, lower(email)) index of customers is written.
-        queryset = queryset.filter(Exact(Lower("customer__email"), email.lower()), customer__brand=brand)
+        # Said as the customers' (brand, lower(email)) index is written, condition included, so it is read.
+        queryset = queryset.filter(
+            Exact(Lower("customer__email"), email.lower()), customer__brand=brand
+        ).exclude(customer__email="")
     if placed_after:
         queryset = queryset.filter(placed_at__gte=placed_after)
     if placed_before:
