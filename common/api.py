@@ -1,7 +1,11 @@
 """API plumbing shared by every app: bounded JSON bodies, bounded pages, one JSON error shape."""
 
+import base64
+import binascii
 import io
+import json
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any, Final
 
@@ -9,22 +13,30 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import F, Func, Value
+from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from common.numbers import is_plain_number
 
 MAX_PAGE_LIMIT: Final = 100
 MAX_PAGE_OFFSET: Final = 1_000_000_000
+# Offsets past this are refused (400): deep pages are read by cursor, at the same cost as the first.
+MAX_OFFSET: Final = 10_000
+# `count` is exact up to this many rows, and null beyond.
+MAX_COUNT: Final = 10_000
 # Ids are Postgres bigints: a larger number names nothing, and is refused before it reaches a query.
 MAX_ID: Final = 2**63 - 1
 # The largest amount a money column (12 digits, 2 after the point) holds.
@@ -79,47 +91,185 @@ class MoneyInputField(serializers.DecimalField):
 
 class PageParamsSerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(min_value=1, required=False)
-    offset = serializers.IntegerField(min_value=0, max_value=MAX_PAGE_OFFSET, required=False, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_PAGE_OFFSET, required=False)
+    cursor = serializers.CharField(max_length=200, required=False)
+
+    def validate_offset(self, value: int) -> int:
+        if value > MAX_OFFSET:
+            raise serializers.ValidationError(
+                _("Offsets past %(max)s are not served: follow the `next` link (cursor pages) instead.")
+                % {"max": MAX_OFFSET}
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("offset") and attrs.get("cursor"):
+            raise serializers.ValidationError(_("Give either cursor or offset, not both."))
+        return attrs
 
 
-class BoundedPagination(LimitOffsetPagination):
-    """`?limit=&offset=` pages of at most MAX_PAGE_LIMIT rows, so one call cannot pull a whole table.
+class InvalidCursor(ValidationError):
+    default_detail = _("This cursor is not one the API gave: start again from the first page.")
 
-    A larger limit is reduced to the maximum; a limit or offset that is not a whole number in range is
-    a 400, never a silent default and never a database error.
+
+class _Row(Func):
+    """A row value, `(a, b)`: compared as a whole, which an index on (a, b) answers."""
+
+    template = "(%(expressions)s)"
+    output_field = models.Field()
+
+
+def encode_cursor(*, key: Any, row_id: int, backwards: bool = False) -> str:
+    """The opaque cursor of a page starting after (or, BACKWARDS, before) the row (key, row_id)."""
+    value = key.isoformat() if hasattr(key, "isoformat") else str(key)
+    payload = json.dumps([value, row_id, "p" if backwards else "n"], separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int, bool]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, row_id, direction = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        key = datetime.fromisoformat(value)
+        if key.tzinfo is None or not isinstance(row_id, int) or not 0 < row_id <= MAX_ID:
+            raise ValueError
+        if direction not in ("n", "p"):
+            raise ValueError
+    except (ValueError, TypeError, UnicodeError, binascii.Error, OverflowError) as exc:
+        raise InvalidCursor({"cursor": [InvalidCursor.default_detail]}) from exc
+    return key, row_id, direction == "p"
+
+
+class BoundedPagination(BasePagination):
+    """Pages of at most MAX_PAGE_LIMIT rows, newest first, that cost the same on page 1 and page 10 000.
+
+    `next` and `previous` are cursor links: the page after (before) the last (first) row, found through
+    the index on (brand, KEY, id), whatever the depth. `?offset=` still works up to MAX_OFFSET (a 400
+    beyond, pointing at `next`). `count` is exact up to MAX_COUNT rows and null above: counting a
+    million rows on every page is what made deep pages slow.
+
+    The view names its key: `keyset_field` (a date-time column; rows are ordered by it, then id, newest
+    first).
     """
 
     max_limit = MAX_PAGE_LIMIT
+    default_limit = MAX_PAGE_LIMIT
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any]:
         params = PageParamsSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        self._limit = min(params.validated_data.get("limit", self.default_limit), MAX_PAGE_LIMIT)
-        self._offset = params.validated_data["offset"]
-        return super().paginate_queryset(queryset, request, view) or []
+        data = params.validated_data
+        self.request = request
+        self.field = view.keyset_field
+        self.limit = min(data.get("limit", self.default_limit), MAX_PAGE_LIMIT)
+        self.offset = data.get("offset", 0)
+        ordered = queryset.order_by(f"-{self.field}", "-id")
+        counted = ordered.order_by().values("pk")[: MAX_COUNT + 1].count()
+        self.count = counted if counted <= MAX_COUNT else None
+        backwards = False
+        if cursor := data.get("cursor"):
+            key, row_id, backwards = decode_cursor(cursor)
+            here = _Row(Value(key, output_field=models.DateTimeField()), Value(row_id))
+            keyed = _Row(F(self.field), F("id"))
+            if backwards:
+                ordered = queryset.filter(GreaterThan(keyed, here)).order_by(self.field, "id")
+            else:
+                ordered = ordered.filter(LessThan(keyed, here))
+            rows = list(ordered[: self.limit + 1])
+        else:
+            rows = list(ordered[self.offset : self.offset + self.limit + 1])
+        more = len(rows) > self.limit
+        rows = rows[: self.limit]
+        if backwards:
+            rows.reverse()
+            self.has_next, self.has_previous = True, more
+        else:
+            self.has_next, self.has_previous = more, bool(cursor or self.offset)
+        self.rows = rows
+        return rows
 
-    def get_limit(self, request: Request) -> int:
-        return self._limit
+    def _link(self, *, row: Any, backwards: bool) -> str:
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, "offset")
+        cursor = encode_cursor(key=getattr(row, self.field), row_id=row.pk, backwards=backwards)
+        return replace_query_param(url, "cursor", cursor)
 
-    def get_offset(self, request: Request) -> int:
-        return self._offset
+    def get_next_link(self) -> str | None:
+        if not self.has_next or not self.rows:
+            return None
+        return self._link(row=self.rows[-1], backwards=False)
+
+    def get_previous_link(self) -> str | None:
+        if not self.has_previous:
+            return None
+        if not self.rows:
+            return None
+        return self._link(row=self.rows[0], backwards=True)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        limit, offset = super().get_schema_operation_parameters(view)
-        limit["description"] = (
-            f"Number of results to return per page; at most {MAX_PAGE_LIMIT} (a larger value is "
-            f"reduced to {MAX_PAGE_LIMIT})."
-        )
-        limit["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_LIMIT}
-        offset["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_OFFSET, "default": 0}
-        return [limit, offset]
+        return [
+            {
+                "name": "limit",
+                "required": False,
+                "in": "query",
+                "description": f"Number of results to return per page; at most {MAX_PAGE_LIMIT} (a larger "
+                f"value is reduced to {MAX_PAGE_LIMIT}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_LIMIT},
+            },
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: copied from the `next` or `previous` link of the page "
+                "before. Pages by cursor cost the same at any depth.",
+                "schema": {"type": "string", "maxLength": 200},
+            },
+            {
+                "name": "offset",
+                "required": False,
+                "in": "query",
+                "description": f"The initial index from which to return the results, at most {MAX_OFFSET}; "
+                "deeper pages are reached by following `next`. Not with `cursor`.",
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+            },
+        ]
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        envelope = super().get_paginated_response_schema(schema)
-        envelope["required"] = ["count", "next", "previous", "results"]
-        envelope["properties"]["count"]["minimum"] = 0
-        envelope["properties"]["results"]["maxItems"] = MAX_PAGE_LIMIT
-        return envelope
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "minimum": 0,
+                    "description": f"How many rows match, when at most {MAX_COUNT}; null when more.",
+                },
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page (a cursor link), or null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The page before (a cursor link), or null on the first page.",
+                },
+                "results": {**schema, "maxItems": MAX_PAGE_LIMIT},
+            },
+        }
 
 
 class BrandKeyThrottle(SimpleRateThrottle):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
+from common.admin_lists import LargeListMixin, exact_search
 from notifications import messages as rendering
 from notifications import selectors, services, template_pages
 from notifications.editor import Draft
@@ -150,7 +151,7 @@ class NotificationSettingsAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(BrandScopedAdmin):
+class NotificationAdmin(LargeListMixin, BrandScopedAdmin):
     list_display = (
         "created_at",
         "brand",
@@ -160,10 +161,10 @@ class NotificationAdmin(BrandScopedAdmin):
         "state",
         "error_code",
     )
-    list_filter = ("state", "channel", "trigger", "brand", "is_test")
-    search_fields = ("to", "provider_id", "subject_key")
+    list_filter = ("state", "channel", "trigger", "brand", "is_test", "created_at")
+    # Search: the recipient (phone or email, as written) or the provider's message id; each exact.
+    indexed_search = (exact_search("to"), exact_search("provider_id"))
     list_select_related = ("brand",)
-    date_hierarchy = "created_at"
     readonly_fields = tuple(field.name for field in Notification._meta.fields)
     actions = ("resend",)
     change_list_template = "admin/notifications/notification/change_list.html"

@@ -154,6 +154,8 @@ class Notification(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["state", "created_at"], name="notification_state_idx"),
             models.Index(fields=["brand", "created_at"], name="notification_brand_created_idx"),
+            # The admin's search by recipient.
+            models.Index(fields=["brand", "to"], name="notification_brand_to_idx"),
         ]
         ordering: ClassVar = ["-created_at", "-id"]
 

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from common.admin_lists import LargeListMixin, email_search, exact_search
 from console.shopper_link import ViewAsShopperMixin
 from orders.models import ConsentRecord, ConsentSource, Customer, Order, OrderLine, Product
 from orders.services import FLAG_OF_CHANNEL, consent_record
@@ -79,12 +80,20 @@ class TrackingPageViewedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Order)
-class OrderAdmin(ViewAsShopperMixin, BrandScopedAdmin):
+class OrderAdmin(ViewAsShopperMixin, LargeListMixin, BrandScopedAdmin):
     page_key_field = "tracking_token"
     list_display = ("number", "brand", "customer", "placed_at", "total", "currency", "shipping_country")
-    list_filter = ("brand", AskedFilter, TrackingPageViewedFilter, "currency", "shipping_country", "source")
-    search_fields = ("number", "external_id", "customer__email", "customer__last_name")
-    date_hierarchy = "placed_at"
+    list_filter = (
+        "brand",
+        AskedFilter,
+        TrackingPageViewedFilter,
+        "currency",
+        "shipping_country",
+        "source",
+        "placed_at",
+    )
+    # Search: the order number, the store's order id, or the shopper's email; each exact.
+    indexed_search = (exact_search("number"), exact_search("external_id"), email_search("customer"))
     list_select_related = ("brand", "customer")
     raw_id_fields = ("customer",)
     inlines = (OrderLineInline,)
@@ -109,10 +118,11 @@ class ConsentRecordInline(BrandScopedTabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(BrandScopedAdmin):
+class CustomerAdmin(LargeListMixin, BrandScopedAdmin):
     list_display = ("email", "first_name", "last_name", "brand", "phone", "locale", "sms_consent")
     list_filter = ("brand", "locale", "marketing_consent", "sms_consent")
-    search_fields = ("email", "first_name", "last_name", "phone")
+    # Search: the email or the store's customer id; each exact.
+    indexed_search = (email_search(""), exact_search("external_id"))
     list_select_related = ("brand",)
     inlines = (ConsentRecordInline,)
 

@@ -167,7 +167,11 @@ class Order(models.Model):
             ),
             models.UniqueConstraint(fields=["brand", "number"], name="order_unique_number_per_brand"),
         ]
-        indexes: ClassVar = [models.Index(fields=["brand", "-placed_at"], name="order_brand_placed_idx")]
+        indexes: ClassVar = [
+            # Lists (admin, API) are the newest first, by brand or across brands, keyed on (placed_at, id).
+            models.Index(fields=["brand", "placed_at", "id"], name="order_brand_newest_idx"),
+            models.Index(fields=["placed_at", "id"], name="order_newest_idx"),
+        ]
         ordering: ClassVar = ["-placed_at", "-id"]
 
     def __str__(self) -> str:

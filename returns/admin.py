@@ -29,6 +29,7 @@ from brands.admin_forms import BrandDataFormAdmin
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline, scope_to_user
 from brands.selectors import brand_ids_for_user
+from common.admin_lists import LargeListMixin, email_search, exact_search
 from common.numbers import is_plain_number
 from common.settings_forms import settings_form
 from returns import insights, presentation, selectors, services
@@ -258,7 +259,7 @@ MOVE_SLUGS: dict[str, str] = {
 
 
 @admin.register(Return)
-class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
+class ReturnAdmin(LargeListMixin, BrandScopedHistoryAdmin, BrandScopedAdmin):
     list_display = (
         "rma",
         "order",
@@ -277,9 +278,14 @@ class ReturnAdmin(BrandScopedHistoryAdmin, BrandScopedAdmin):
         BrandFaultFilter,
         "resolution",
         "brand",
+        "requested_at",
     )
-    search_fields = ("rma", "order__number", "order__customer__email")
-    date_hierarchy = "requested_at"
+    # Search: the RMA number, the order number or the shopper's email; each exact.
+    indexed_search = (
+        exact_search("rma"),
+        exact_search("order__number", brand_path="order__brand_id"),
+        email_search("order__customer"),
+    )
     list_select_related = ("order", "brand", "reason")
 
     @admin.display(description=_("Amount"), ordering="amount")

@@ -22,6 +22,7 @@ from unfold.decorators import action
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin
 from brands.selectors import brand_ids_for_user
+from common.admin_lists import LargeListMixin
 from common.brand_time import brand_date, brand_datetime
 from common.numbers import is_plain_number
 from notifications.models import Notification
@@ -76,7 +77,7 @@ class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Case)
-class CaseAdmin(BrandScopedAdmin):
+class CaseAdmin(LargeListMixin, BrandScopedAdmin):
     form = CaseForm
     change_form_template = "admin/support/case/change_form.html"
     list_display = (

@@ -85,6 +85,8 @@ class Case(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["brand", "status", "-priority"], name="case_queue"),
             models.Index(fields=["brand", "created_at"], name="case_brand_created_idx"),
+            # The admin's list: most urgent first, oldest first within a priority.
+            models.Index(fields=["brand", "-priority", "created_at"], name="case_brand_priority_idx"),
         ]
 
     def __str__(self) -> str:

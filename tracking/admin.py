@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from brands.admin_history import BrandScopedHistoryAdmin
 from brands.admin_scope import BrandScopedAdmin, BrandScopedTabularInline
+from common.admin_lists import LargeListMixin, email_search, exact_search
 from common.settings_forms import settings_form
 from console.shopper_link import ViewAsShopperMixin
 from tracking import simulation, webhooks
@@ -27,19 +28,10 @@ from tracking.numbers import tracking_number_key
 from tracking.selectors import DeliveryOutcome, delivery_outcome_q, with_delivery_promise
 
 
-class TrackingNumberSearchMixin:
-    """Admin search also finds a parcel by its number in another spelling ('1z 999-aa1' → 1Z999AA1)."""
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
-        results, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
-            request, queryset, search_term
-        )
-        key = tracking_number_key(search_term)
-        if key:
-            results = results | queryset.filter(tracking_key=key)
-        return results, may_have_duplicates
+def tracking_number_search(term: str, brand_ids: set[int]) -> Q | None:
+    """A parcel by its number in any spelling ('1z 999-aa1' finds 1Z999AA1), through the key's index."""
+    key = tracking_number_key(term)
+    return Q(brand_id__in=brand_ids, tracking_key=key) if key else None
 
 
 SIMULATE_AT_MOST = 100
@@ -131,7 +123,7 @@ class TrackingEventInline(BrandScopedTabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAdmin):
+class ShipmentAdmin(ViewAsShopperMixin, LargeListMixin, BrandScopedAdmin):
     list_display = (
         "tracking_number",
         "carrier_name",
@@ -143,10 +135,22 @@ class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAd
     )
     # The newest parcels are the ones asked about; late and stuck ones are a filter away (Attention).
     ordering = ("-created_at", "-id")
-    list_filter = (AttentionFilter, DeliveryOutcomeFilter, "status", "direction", "carrier_code", "brand")
-    search_fields = ("tracking_number", "order__number", "order__customer__email")
+    list_filter = (
+        AttentionFilter,
+        DeliveryOutcomeFilter,
+        "status",
+        "direction",
+        "carrier_code",
+        "brand",
+        "created_at",
+    )
+    # Search: the tracking number (any spelling), the order number, or the shopper's email; each exact.
+    indexed_search = (
+        tracking_number_search,
+        exact_search("order__number", brand_path="order__brand_id"),
+        email_search("order__customer"),
+    )
     list_select_related = ("order", "brand")
-    date_hierarchy = "created_at"
     inlines = (ShipmentLineInline, TrackingEventInline)
     readonly_fields = (
         "brand",
@@ -210,7 +214,7 @@ class ShipmentAdmin(ViewAsShopperMixin, TrackingNumberSearchMixin, BrandScopedAd
 
 
 @admin.register(InboundWebhook)
-class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
+class InboundWebhookAdmin(LargeListMixin, BrandScopedAdmin):
     list_display = (
         "received_at",
         "provider",
@@ -221,10 +225,10 @@ class InboundWebhookAdmin(TrackingNumberSearchMixin, BrandScopedAdmin):
         "result",
         "reason",
     )
-    list_filter = (UnmatchedFilter, "provider", "result", "signature_valid", "brand")
-    search_fields = ("tracking_number", "delivery_id", "error")
+    list_filter = (UnmatchedFilter, "provider", "result", "signature_valid", "brand", "received_at")
+    # Search: the tracking number (any spelling) or the provider's delivery id; each exact.
+    indexed_search = (tracking_number_search, exact_search("delivery_id"))
     list_select_related = ("brand",)
-    date_hierarchy = "received_at"
     readonly_fields = (
         "brand",
         "provider",

@@ -75,7 +75,9 @@ class Shipment(models.Model):
             models.Index(fields=["brand", "status"], name="shipment_brand_status_idx"),
             models.Index(fields=["brand", "tracking_number"], name="shipment_brand_number_idx"),
             models.Index(fields=["brand", "tracking_key"], name="shipment_brand_key_idx"),
-            models.Index(fields=["brand", "-created_at"], name="shipment_brand_created_idx"),
+            # Lists (admin, API) are the newest first, by brand or across brands, keyed on (created_at, id).
+            models.Index(fields=["brand", "created_at", "id"], name="shipment_brand_newest_idx"),
+            models.Index(fields=["created_at", "id"], name="shipment_newest_idx"),
             # The console's figures read a brand's parcels by the day they shipped.
             models.Index(fields=["brand", "shipped_at"], name="shipment_brand_shipped_idx"),
             # A delivery lane read again from the shipments (rebuild, a delivery taken back): the
@@ -229,6 +231,8 @@ class InboundWebhook(models.Model):
                 condition=Q(result="received"),
                 name="inbound_webhook_waiting_idx",
             ),
+            # The admin's list of one brand's calls, newest first.
+            models.Index(fields=["brand", "received_at"], name="inbound_webhook_brand_recv_idx"),
             # The retention purge walks only rows that still hold a body.
             models.Index(fields=["received_at"], condition=~Q(body=""), name="inbound_webhook_body_kept_idx"),
         ]

@@ -209,6 +209,7 @@ class OrderFilterSerializer(serializers.Serializer[Any]):
 
 class OrderListCreateApi(APIView):
     pagination_class = BoundedPagination
+    keyset_field = "placed_at"
 
     @extend_schema(parameters=[OrderFilterSerializer], responses=OrderOutputSerializer(many=True))
     def get(self, request: Request) -> Response:

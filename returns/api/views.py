@@ -130,6 +130,7 @@ def _actor(request: Request) -> services.Actor:
 
 class ReturnListApi(APIView):
     pagination_class = BoundedPagination
+    keyset_field = "requested_at"
 
     @extend_schema(parameters=[ReturnFilterSerializer], responses=ReturnOutputSerializer(many=True))
     def get(self, request: Request) -> Response:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 import yaml
 
-from common.api import MAX_PAGE_LIMIT
+from common.api import MAX_OFFSET, MAX_PAGE_LIMIT
 
 LISTS = ["/api/v1/orders/", "/api/v1/shipments/", "/api/v1/returns/"]
 
@@ -36,9 +36,12 @@ def test_lists_describe_their_page_and_its_bounds(document: dict[str, Any], path
     assert parameters["limit"]["maximum"] == MAX_PAGE_LIMIT
     assert parameters["limit"]["minimum"] == 1
     assert parameters["offset"]["minimum"] == 0
+    assert parameters["offset"]["maximum"] == MAX_OFFSET
+    assert parameters["cursor"]["type"] == "string"
     page = resolve(document, operation["responses"]["200"]["content"]["application/json"]["schema"])
     assert set(page["required"]) == {"count", "next", "previous", "results"}
     assert page["properties"]["results"]["maxItems"] == MAX_PAGE_LIMIT
+    assert page["properties"]["count"]["nullable"] is True  # null above MAX_COUNT rows
     assert set(operation["responses"]) >= {"200", "400", "401", "429"}
 
 

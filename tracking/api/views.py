@@ -152,6 +152,7 @@ def _raise_as_drf(exc: DjangoValidationError) -> None:
 
 class ShipmentListCreateApi(APIView):
     pagination_class = BoundedPagination
+    keyset_field = "created_at"
 
     @extend_schema(parameters=[ShipmentFilterSerializer], responses=ShipmentOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
