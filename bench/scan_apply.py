@@ -25,28 +25,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.datagen import ensure_database as _ensure_database
+
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 N = int(os.environ.get("BENCH_N", "200"))  # calls of each kind per round
 TRAVELLING = int(os.environ.get("BENCH_TRAVELLING", "40"))
 CHUNK = 200_000
 RUN = f"{int(time.time()) % 1_000_000:06d}"  # parcels of each run get numbers of their own
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def _delivered_history(brand: Any, size: int) -> float:

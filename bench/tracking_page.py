@@ -19,25 +19,10 @@ from collections.abc import Callable
 from types import ModuleType
 from urllib.parse import urlsplit
 
+from bench.webhook_ingest import _ensure_database
+
 N = int(os.environ.get("BENCH_N", "2000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-
-
-def _ensure_database(url: str) -> None:
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    connection = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres", dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone():
-            cursor.execute(f'DROP DATABASE "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def main() -> int:
